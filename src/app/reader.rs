@@ -1,0 +1,961 @@
+//! The reader: a virtualised article view. Each paragraph (line of the text) is laid
+//! out as its own cached galley; a Fenwick tree of paragraph heights maps scroll
+//! positions to paragraphs in O(log n), so only what is visible is laid out and painted.
+//! The selection is kept here in global char offsets, so it survives scrolling and
+//! clicks on other widgets. Highlights are painted from the annotations, never baked
+//! into the galleys, so annotating or undoing never re-lays out text.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::Arc;
+
+use egui::text::{CCursor, LayoutJob, TextFormat};
+use egui::{
+    Align2, Color32, CornerRadius, CursorIcon, FontId, Galley, Id, Pos2, Rect, Sense, Stroke,
+    StrokeKind, Ui, pos2, vec2,
+};
+use unicode_segmentation::UnicodeSegmentation as _;
+
+use crate::model::{Annotation, AnnotationId, Label, Text};
+
+/// Widest the text column gets, in points.
+pub const MAX_COLUMN_WIDTH: f32 = 720.0;
+/// Line height as a multiple of the font size.
+pub const LINE_HEIGHT: f32 = 1.55;
+/// Galleys kept in the cache beyond those on screen.
+const CACHE_SLACK: usize = 256;
+/// Seconds a flashed span stays highlighted.
+const FLASH_SECONDS: f64 = 1.2;
+
+/// One paragraph: a line of the article (without its `\n`).
+#[derive(Clone, Debug)]
+struct Paragraph {
+    bytes: Range<usize>,
+    chars: Range<usize>,
+}
+
+/// Prefix sums of paragraph heights with O(log n) update, prefix and search.
+#[derive(Clone, Debug, Default)]
+struct HeightIndex {
+    tree: Vec<f64>,
+    values: Vec<f32>,
+}
+
+impl HeightIndex {
+    fn new(values: Vec<f32>) -> Self {
+        let n = values.len();
+        let mut tree: Vec<f64> = std::iter::once(0.0)
+            .chain(values.iter().map(|&v| f64::from(v)))
+            .collect();
+        for i in 1..=n {
+            let parent = i + (i & i.wrapping_neg());
+            if parent <= n {
+                let add = tree.get(i).copied().unwrap_or(0.0);
+                if let Some(slot) = tree.get_mut(parent) {
+                    *slot += add;
+                }
+            }
+        }
+        Self { tree, values }
+    }
+
+    fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    fn get(&self, i: usize) -> f32 {
+        self.values.get(i).copied().unwrap_or(0.0)
+    }
+
+    fn set(&mut self, i: usize, value: f32) {
+        let Some(old) = self.values.get_mut(i) else {
+            return;
+        };
+        let delta = f64::from(value) - f64::from(*old);
+        *old = value;
+        let mut k = i + 1;
+        while k < self.tree.len() {
+            if let Some(slot) = self.tree.get_mut(k) {
+                *slot += delta;
+            }
+            k += k & k.wrapping_neg();
+        }
+    }
+
+    /// Sum of heights of paragraphs `0..i`.
+    fn prefix(&self, i: usize) -> f64 {
+        let mut k = i.min(self.values.len());
+        let mut sum = 0.0;
+        while k > 0 {
+            sum += self.tree.get(k).copied().unwrap_or(0.0);
+            k -= k & k.wrapping_neg();
+        }
+        sum
+    }
+
+    fn total(&self) -> f64 {
+        self.prefix(self.values.len())
+    }
+
+    /// The paragraph containing height `y` (clamped to the last one).
+    fn find(&self, y: f64) -> usize {
+        let n = self.values.len();
+        if n == 0 || y <= 0.0 {
+            return 0;
+        }
+        let mut pos = 0usize;
+        let mut remaining = y;
+        let mut step = n.next_power_of_two();
+        while step > 0 {
+            let next = pos + step;
+            if next <= n {
+                let v = self.tree.get(next).copied().unwrap_or(0.0);
+                if v <= remaining {
+                    pos = next;
+                    remaining -= v;
+                }
+            }
+            step /= 2;
+        }
+        pos.min(n - 1)
+    }
+}
+
+/// What the layout of every paragraph depends on besides its text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct LayoutKey {
+    width: f32,
+    font_size: f32,
+    text_color: Color32,
+}
+
+struct CachedGalley {
+    galley: Arc<Galley>,
+    last_used: u64,
+}
+
+/// How a drag extends the selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DragUnit {
+    Char,
+    Word,
+    Paragraph,
+}
+
+/// Where the reader should scroll on the next frame.
+#[derive(Clone, Debug, PartialEq)]
+enum ScrollRequest {
+    /// Bring this char range into view (centred) and flash it.
+    Span(Range<usize>, bool),
+    /// Keep this paragraph at this offset from the top (after a re-layout).
+    Keep(usize, f32),
+}
+
+/// The selection as global char offsets: `anchor` stays, `cursor` moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Selection {
+    /// Where the selection started.
+    pub anchor: usize,
+    /// Where it ends now.
+    pub cursor: usize,
+}
+
+impl Selection {
+    /// The selected range, ordered.
+    pub fn range(self) -> Range<usize> {
+        self.anchor.min(self.cursor)..self.anchor.max(self.cursor)
+    }
+}
+
+/// Everything the reader shows besides its text; borrowed from the app each frame.
+pub struct ReaderView<'a> {
+    /// Annotations of the article, in text order.
+    pub annotations: &'a [Annotation],
+    /// Incremented by the app whenever annotations change.
+    pub revision: u64,
+    /// The session's labels.
+    pub labels: &'a [Label],
+    /// The selected annotation.
+    pub selected: Option<AnnotationId>,
+    /// Find matches, in text order.
+    pub matches: &'a [Range<usize>],
+    /// The current find match.
+    pub current_match: Option<usize>,
+    /// Draw spoilers as solid blocks.
+    pub shield: bool,
+    /// Spoilers revealed by a click while the shield is on.
+    pub revealed: &'a HashSet<AnnotationId>,
+    /// Font size in points.
+    pub font_size: f32,
+}
+
+/// What happened in the reader this frame.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ReaderOutput {
+    /// An annotation was clicked.
+    pub clicked: Option<AnnotationId>,
+    /// A shielded spoiler was clicked to reveal it.
+    pub revealed: Option<AnnotationId>,
+    /// Empty text was clicked (deselect the annotation).
+    pub clicked_nothing: bool,
+    /// The selection changed.
+    pub selection_changed: bool,
+}
+
+/// The reader's state for one article. Not saved.
+pub struct Reader {
+    text: Text,
+    paragraphs: Vec<Paragraph>,
+    heights: HeightIndex,
+    measured: Vec<bool>,
+    key: Option<LayoutKey>,
+    avg_char_width: f32,
+    cache: HashMap<usize, CachedGalley>,
+    frame: u64,
+    selection: Option<Selection>,
+    scroll_request: Option<ScrollRequest>,
+    drag: Option<DragUnit>,
+    /// Word or paragraph range the drag started on (kept whole while extending).
+    drag_origin: Option<Range<usize>>,
+    flash: Option<(Range<usize>, f64)>,
+    lanes: Vec<u8>,
+    lanes_revision: Option<u64>,
+    /// Top paragraph and the offset into it, for keeping the place on re-layout.
+    top: (usize, f32),
+    viewport_height: f32,
+    id: Id,
+}
+
+impl Reader {
+    /// A reader over `text`. Splitting into paragraphs is one pass over the text.
+    pub fn new(text: Text, id: Id) -> Self {
+        let mut paragraphs = Vec::new();
+        let mut byte = 0usize;
+        let mut char_at = 0usize;
+        for line in text.as_str().split('\n') {
+            let chars = line.chars().count();
+            paragraphs.push(Paragraph {
+                bytes: byte..byte + line.len(),
+                chars: char_at..char_at + chars,
+            });
+            byte += line.len() + 1;
+            char_at += chars + 1;
+        }
+        let n = paragraphs.len();
+        Self {
+            text,
+            paragraphs,
+            heights: HeightIndex::new(vec![0.0; n]),
+            measured: vec![false; n],
+            key: None,
+            avg_char_width: 0.0,
+            cache: HashMap::new(),
+            frame: 0,
+            selection: None,
+            scroll_request: None,
+            drag: None,
+            drag_origin: None,
+            flash: None,
+            lanes: Vec::new(),
+            lanes_revision: None,
+            top: (0, 0.0),
+            viewport_height: 0.0,
+            id,
+        }
+    }
+
+    /// The article text.
+    pub fn text(&self) -> &Text {
+        &self.text
+    }
+
+    /// The current selection, if any and not empty.
+    pub fn selection(&self) -> Option<Selection> {
+        self.selection.filter(|s| s.anchor != s.cursor)
+    }
+
+    /// Replace the selection (clamped to the text).
+    pub fn set_selection(&mut self, range: Option<Range<usize>>) {
+        let len = self.text.char_len();
+        self.selection = range.map(|r| Selection {
+            anchor: r.start.min(len),
+            cursor: r.end.min(len),
+        });
+    }
+
+    /// Select the whole text.
+    pub fn select_all(&mut self) {
+        self.set_selection(Some(0..self.text.char_len()));
+    }
+
+    /// The selected text.
+    pub fn selected_text(&self) -> Option<&str> {
+        self.selection().and_then(|s| self.text.slice(s.range()))
+    }
+
+    /// Scroll so `span` is visible on the next frame; `flash` highlights it briefly.
+    pub fn scroll_to(&mut self, span: Range<usize>, flash: bool) {
+        self.scroll_request = Some(ScrollRequest::Span(span, flash));
+    }
+
+    /// Bytes held for the article: text, paragraph table, height index and galleys.
+    pub fn heap_bytes(&self) -> usize {
+        let galleys: usize = self
+            .cache
+            .values()
+            .map(|c| {
+                let glyphs: usize = c.galley.rows.iter().map(|r| r.row.glyphs.len()).sum();
+                glyphs * 64 + c.galley.job.text.len()
+            })
+            .sum();
+        self.text.heap_bytes()
+            + self.paragraphs.len() * std::mem::size_of::<Paragraph>()
+            + self.heights.len() * (std::mem::size_of::<f64>() + std::mem::size_of::<f32>() + 1)
+            + self.lanes.len()
+            + galleys
+    }
+
+    /// Number of galleys held in the cache.
+    pub fn cached_galleys(&self) -> usize {
+        self.cache.len()
+    }
+
+    fn row_height(font_size: f32) -> f32 {
+        (font_size * LINE_HEIGHT).round()
+    }
+
+    fn gap(font_size: f32) -> f32 {
+        (font_size * 0.35).round()
+    }
+
+    fn estimate(&self, i: usize, key: LayoutKey) -> f32 {
+        let row = Self::row_height(key.font_size);
+        let chars = self.paragraphs.get(i).map_or(0, |p| p.chars.len());
+        if chars == 0 {
+            return (row * 0.5).round();
+        }
+        let per_row = (key.width / self.avg_char_width.max(1.0)).max(1.0);
+        #[allow(clippy::cast_precision_loss)]
+        let rows = (chars as f32 / per_row).ceil().max(1.0);
+        rows * row + Self::gap(key.font_size)
+    }
+
+    /// Re-estimate every height for a new layout key, keeping the reading position.
+    fn relayout(&mut self, ui: &Ui, key: LayoutKey) {
+        let sample = "The quick brown fox jumps over the lazy dog, then rests.";
+        let galley = ui.painter().layout_no_wrap(
+            sample.to_owned(),
+            FontId::proportional(key.font_size),
+            key.text_color,
+        );
+        #[allow(clippy::cast_precision_loss)]
+        let per_char = galley.size().x / sample.chars().count() as f32;
+        self.avg_char_width = per_char;
+        let values: Vec<f32> = (0..self.paragraphs.len())
+            .map(|i| self.estimate(i, key))
+            .collect();
+        self.heights = HeightIndex::new(values);
+        self.measured = vec![false; self.paragraphs.len()];
+        self.cache.clear();
+        if self.key.is_some() && self.scroll_request.is_none() {
+            self.scroll_request = Some(ScrollRequest::Keep(self.top.0, self.top.1));
+        }
+        self.key = Some(key);
+    }
+
+    fn galley(&mut self, ui: &Ui, i: usize, key: LayoutKey) -> Option<Arc<Galley>> {
+        let frame = self.frame;
+        if let Some(cached) = self.cache.get_mut(&i) {
+            cached.last_used = frame;
+            return Some(Arc::clone(&cached.galley));
+        }
+        let paragraph = self.paragraphs.get(i)?;
+        let text = self.text.as_str().get(paragraph.bytes.clone())?.to_owned();
+        let mut job = LayoutJob::single_section(
+            text,
+            TextFormat {
+                font_id: FontId::proportional(key.font_size),
+                color: key.text_color,
+                line_height: Some(Self::row_height(key.font_size)),
+                ..TextFormat::default()
+            },
+        );
+        job.wrap.max_width = key.width;
+        let galley = ui.painter().layout_job(job);
+        let height = if paragraph.chars.is_empty() {
+            (Self::row_height(key.font_size) * 0.5).round()
+        } else {
+            galley.size().y + Self::gap(key.font_size)
+        };
+        if let Some(measured) = self.measured.get_mut(i)
+            && (!*measured || (self.heights.get(i) - height).abs() > 0.5)
+        {
+            *measured = true;
+            self.heights.set(i, height);
+        }
+        self.cache.insert(
+            i,
+            CachedGalley {
+                galley: Arc::clone(&galley),
+                last_used: frame,
+            },
+        );
+        Some(galley)
+    }
+
+    fn evict(&mut self, keep_recent: usize) {
+        if self.cache.len() <= keep_recent + CACHE_SLACK {
+            return;
+        }
+        let mut ages: Vec<u64> = self.cache.values().map(|c| c.last_used).collect();
+        ages.sort_unstable_by(|a, b| b.cmp(a));
+        let cutoff = ages
+            .get(keep_recent + CACHE_SLACK / 2)
+            .copied()
+            .unwrap_or(0);
+        self.cache.retain(|_, c| c.last_used > cutoff);
+    }
+
+    fn paragraph_of_char(&self, char_idx: usize) -> usize {
+        self.paragraphs
+            .partition_point(|p| p.chars.end < char_idx)
+            .min(self.paragraphs.len().saturating_sub(1))
+    }
+
+    fn compute_lanes(&mut self, view: &ReaderView<'_>) {
+        if self.lanes_revision == Some(view.revision) && self.lanes.len() == view.annotations.len()
+        {
+            return;
+        }
+        // Greedy interval colouring in text order: an annotation takes the lowest lane
+        // whose previous occupant has ended. Lanes beyond 7 share the last one.
+        let mut lane_ends: Vec<usize> = Vec::new();
+        self.lanes.clear();
+        for a in view.annotations {
+            if a.orphan {
+                self.lanes.push(0);
+                continue;
+            }
+            let lane = match lane_ends.iter().position(|&end| end <= a.start) {
+                Some(free) => free,
+                None => {
+                    lane_ends.push(0);
+                    lane_ends.len() - 1
+                }
+            };
+            if let Some(end) = lane_ends.get_mut(lane) {
+                *end = a.end;
+            }
+            self.lanes.push(u8::try_from(lane.min(7)).unwrap_or(7));
+        }
+        self.lanes_revision = Some(view.revision);
+    }
+
+    /// Show the reader filling the available space.
+    pub fn ui(&mut self, ui: &mut Ui, view: &ReaderView<'_>) -> ReaderOutput {
+        self.frame += 1;
+        self.compute_lanes(view);
+        let mut output = ReaderOutput::default();
+        let available = ui.available_width();
+        let width = (available - 32.0).clamp(120.0, MAX_COLUMN_WIDTH).floor();
+        let key = LayoutKey {
+            width,
+            font_size: view.font_size,
+            text_color: ui.visuals().text_color(),
+        };
+        if self.key != Some(key) {
+            self.relayout(ui, key);
+        }
+        let mut area = egui::ScrollArea::vertical()
+            .id_salt(self.id)
+            .auto_shrink([false, false]);
+        let mut flash_after_scroll = None;
+        match self.scroll_request.take() {
+            Some(ScrollRequest::Span(span, flash)) => {
+                let p = self.paragraph_of_char(span.start);
+                // Measure the target first so its position is exact.
+                let _ = self.galley(ui, p, key);
+                let y = self.heights.prefix(p);
+                let offset = (y as f32 - self.viewport_height * 0.3).max(0.0);
+                area = area.vertical_scroll_offset(offset);
+                if flash {
+                    flash_after_scroll = Some(span);
+                }
+            }
+            Some(ScrollRequest::Keep(p, within)) => {
+                let y = self.heights.prefix(p) as f32 + within;
+                area = area.vertical_scroll_offset(y.max(0.0));
+            }
+            None => {}
+        }
+        if let Some(span) = flash_after_scroll {
+            self.flash = Some((span, ui.input(|i| i.time)));
+        }
+        area.show_viewport(ui, |ui, viewport| {
+            self.viewport_height = viewport.height();
+            self.contents_ui(ui, viewport, key, view, &mut output);
+        });
+        output
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn contents_ui(
+        &mut self,
+        ui: &mut Ui,
+        viewport: Rect,
+        key: LayoutKey,
+        view: &ReaderView<'_>,
+        output: &mut ReaderOutput,
+    ) {
+        let full_width = ui.available_width().max(key.width);
+        let left = ui.max_rect().left() + ((full_width - key.width) / 2.0).max(0.0).floor();
+        let top = ui.max_rect().top();
+        let top_pad = 16.0;
+        // Lay out the visible paragraphs (this may correct estimated heights).
+        let first = self
+            .heights
+            .find(f64::from((viewport.min.y - top_pad).max(0.0)));
+        let mut visible: Vec<(usize, Pos2, Arc<Galley>)> = Vec::new();
+        let mut i = first;
+        while i < self.paragraphs.len() {
+            let y = self.heights.prefix(i) as f32 + top_pad;
+            if y > viewport.max.y {
+                break;
+            }
+            if let Some(galley) = self.galley(ui, i, key) {
+                visible.push((i, pos2(left, top + y), galley));
+            }
+            i += 1;
+        }
+        // Positions may have moved while measuring: recompute them from the index.
+        for (i, pos, _) in &mut visible {
+            pos.y = top + self.heights.prefix(*i) as f32 + top_pad;
+        }
+        self.top = (
+            first,
+            viewport.min.y - top_pad - self.heights.prefix(first) as f32,
+        );
+        let total = self.heights.total() as f32 + top_pad * 2.0;
+        let (rect, response) = ui.allocate_exact_size(
+            vec2(full_width, total.max(viewport.height())),
+            Sense::click_and_drag(),
+        );
+        let response = response.on_hover_cursor(CursorIcon::Text);
+        response
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, "Article text"));
+        let painter = ui.painter_at(
+            rect.intersect(viewport.translate(rect.min.to_vec2()))
+                .expand(0.0),
+        );
+        let painter = painter.with_clip_rect(ui.clip_rect());
+
+        // Hit testing: pointer → global char offset.
+        let hit = |reader: &mut Self, ui: &Ui, pos: Pos2| -> usize {
+            reader.char_at(ui, pos, left, top + top_pad, key)
+        };
+        let visible_chars = match (visible.first(), visible.last()) {
+            (Some((a, _, _)), Some((b, _, _))) => {
+                let start = self.paragraphs.get(*a).map_or(0, |p| p.chars.start);
+                let end = self.paragraphs.get(*b).map_or(0, |p| p.chars.end);
+                start..end
+            }
+            _ => 0..0,
+        };
+        let candidates: Vec<usize> = {
+            let upto = view
+                .annotations
+                .partition_point(|a| a.start < visible_chars.end);
+            (0..upto)
+                .filter(|&k| {
+                    view.annotations
+                        .get(k)
+                        .is_some_and(|a| !a.orphan && a.end > visible_chars.start)
+                })
+                .collect()
+        };
+
+        let shielded =
+            |a: &Annotation| view.shield && a.label == "spoiler" && !view.revealed.contains(&a.id);
+        // Innermost annotation under a char.
+        let annotation_at = |char_idx: usize| -> Option<&Annotation> {
+            candidates
+                .iter()
+                .filter_map(|&k| view.annotations.get(k))
+                .filter(|a| a.start <= char_idx && char_idx < a.end)
+                .min_by_key(|a| a.end - a.start)
+        };
+
+        // Pointer interaction.
+        if let Some(pos) = response.interact_pointer_pos() {
+            let modifiers = ui.input(|i| i.modifiers);
+            if response.drag_started() {
+                let at = hit(self, ui, pos);
+                if modifiers.shift {
+                    if let Some(sel) = self.selection.as_mut() {
+                        sel.cursor = at;
+                    } else {
+                        self.selection = Some(Selection {
+                            anchor: at,
+                            cursor: at,
+                        });
+                    }
+                } else {
+                    self.selection = Some(Selection {
+                        anchor: at,
+                        cursor: at,
+                    });
+                }
+                self.drag = Some(DragUnit::Char);
+                self.drag_origin = None;
+                output.selection_changed = true;
+            } else if response.dragged() && self.drag.is_some() {
+                let at = hit(self, ui, pos);
+                self.extend_drag(at);
+                output.selection_changed = true;
+                // Scroll when dragging past the edges.
+                let margin = 24.0;
+                let clip = ui.clip_rect();
+                if pos.y < clip.top() + margin {
+                    ui.scroll_with_delta(vec2(0.0, (clip.top() + margin - pos.y).min(40.0)));
+                } else if pos.y > clip.bottom() - margin {
+                    ui.scroll_with_delta(vec2(0.0, -(pos.y - clip.bottom() + margin).min(40.0)));
+                }
+            }
+        }
+        if response.drag_stopped() {
+            self.drag = None;
+        }
+        if response.triple_clicked() {
+            if let Some(pos) = response.interact_pointer_pos() {
+                let at = hit(self, ui, pos);
+                let p = self.paragraph_of_char(at);
+                if let Some(par) = self.paragraphs.get(p) {
+                    self.selection = Some(Selection {
+                        anchor: par.chars.start,
+                        cursor: par.chars.end,
+                    });
+                    output.selection_changed = true;
+                }
+            }
+        } else if response.double_clicked() {
+            if let Some(pos) = response.interact_pointer_pos() {
+                let at = hit(self, ui, pos);
+                let word = self.word_at(at);
+                self.selection = Some(Selection {
+                    anchor: word.start,
+                    cursor: word.end,
+                });
+                output.selection_changed = true;
+            }
+        } else if response.clicked() {
+            if let Some(pos) = response.interact_pointer_pos() {
+                let at = hit(self, ui, pos);
+                let modifiers = ui.input(|i| i.modifiers);
+                if modifiers.shift {
+                    let anchor = self.selection.map_or(at, |s| s.anchor);
+                    self.selection = Some(Selection { anchor, cursor: at });
+                    output.selection_changed = true;
+                } else {
+                    self.selection = None;
+                    output.selection_changed = true;
+                    match annotation_at(at) {
+                        Some(a) if shielded(a) => output.revealed = Some(a.id),
+                        Some(a) => output.clicked = Some(a.id),
+                        None => output.clicked_nothing = true,
+                    }
+                }
+            }
+        }
+
+        // Painting.
+        let visuals = ui.visuals().clone();
+        let dark = visuals.dark_mode;
+        let label_color = |id: &str| -> Color32 {
+            view.labels
+                .iter()
+                .find(|l| l.id == id)
+                .map_or(Color32::GRAY, |l| {
+                    let [r, g, b] = l.color.0;
+                    Color32::from_rgb(r, g, b)
+                })
+        };
+        let now = ui.input(|i| i.time);
+        let flash = self.flash.clone().filter(|(_, t)| now - *t < FLASH_SECONDS);
+        if flash.is_some() {
+            ui.ctx().request_repaint();
+        } else {
+            self.flash = None;
+        }
+        let selection = self.selection().map(Selection::range);
+        let mut hovered: Option<AnnotationId> = None;
+        let hover_pos = response.hover_pos();
+        for (i, origin, galley) in &visible {
+            let Some(par) = self.paragraphs.get(*i) else {
+                continue;
+            };
+            let par_chars = par.chars.clone();
+            let local = |range: &Range<usize>| -> Option<Range<usize>> {
+                let start = range.start.max(par_chars.start);
+                let end = range.end.min(par_chars.end);
+                (start < end).then(|| start - par_chars.start..end - par_chars.start)
+            };
+            // Annotation backgrounds.
+            for &k in &candidates {
+                let Some(a) = view.annotations.get(k) else {
+                    continue;
+                };
+                let Some(range) = local(&a.span()) else {
+                    continue;
+                };
+                let color = label_color(&a.label);
+                let alpha = if dark { 0.28 } else { 0.32 };
+                for r in range_rects(galley, range) {
+                    let r = r.translate(origin.to_vec2());
+                    painter.rect_filled(r, CornerRadius::same(2), color.gamma_multiply(alpha));
+                    if hover_pos.is_some_and(|p| r.contains(p)) {
+                        hovered = match hovered {
+                            Some(h) => view
+                                .annotations
+                                .iter()
+                                .find(|x| x.id == h)
+                                .filter(|x| x.end - x.start <= a.end - a.start)
+                                .map(|x| x.id)
+                                .or(Some(a.id)),
+                            None => Some(a.id),
+                        };
+                    }
+                }
+            }
+            // Find matches.
+            let first_match = view.matches.partition_point(|m| m.end <= par_chars.start);
+            for (m_idx, m) in view.matches.iter().enumerate().skip(first_match) {
+                if m.start >= par_chars.end {
+                    break;
+                }
+                if let Some(range) = local(m) {
+                    let current = view.current_match == Some(m_idx);
+                    let fill = if current {
+                        Color32::from_rgb(255, 150, 0).gamma_multiply(0.75)
+                    } else {
+                        Color32::from_rgb(255, 220, 0).gamma_multiply(0.45)
+                    };
+                    for r in range_rects(galley, range) {
+                        painter.rect_filled(r.translate(origin.to_vec2()), 1.0, fill);
+                    }
+                }
+            }
+            // Selection.
+            if let Some(range) = selection.as_ref().and_then(|s| local(s)) {
+                for r in range_rects(galley, range) {
+                    painter.rect_filled(
+                        r.translate(origin.to_vec2()),
+                        0.0,
+                        visuals.selection.bg_fill.gamma_multiply(0.8),
+                    );
+                }
+            }
+            painter.galley(*origin, Arc::clone(galley), key.text_color);
+            // Lanes: one underline per annotation, stacked so overlaps stay apart.
+            for &k in &candidates {
+                let Some(a) = view.annotations.get(k) else {
+                    continue;
+                };
+                let Some(range) = local(&a.span()) else {
+                    continue;
+                };
+                let lane = f32::from(self.lanes.get(k).copied().unwrap_or(0));
+                let color = label_color(&a.label);
+                let is_selected = view.selected == Some(a.id);
+                for r in range_rects(galley, range) {
+                    let r = r.translate(origin.to_vec2());
+                    let y = r.bottom() - 1.0 - lane * 3.0;
+                    painter.hline(r.x_range(), y, Stroke::new(2.0, color));
+                    if is_selected {
+                        painter.rect_stroke(
+                            r.expand(1.0),
+                            CornerRadius::same(2),
+                            Stroke::new(2.0, visuals.strong_text_color()),
+                            StrokeKind::Outside,
+                        );
+                    }
+                    if let Some((span, t)) = &flash
+                        && *span == a.span()
+                    {
+                        #[allow(clippy::cast_possible_truncation)]
+                        let fade = (1.0 - (now - t) / FLASH_SECONDS).clamp(0.0, 1.0) as f32;
+                        painter.rect_filled(
+                            r.expand(2.0),
+                            CornerRadius::same(3),
+                            color.gamma_multiply(0.6 * fade),
+                        );
+                    }
+                }
+            }
+            // Spoiler shield on top of everything.
+            if view.shield {
+                for &k in &candidates {
+                    let Some(a) = view.annotations.get(k).filter(|a| shielded(a)) else {
+                        continue;
+                    };
+                    let Some(range) = local(&a.span()) else {
+                        continue;
+                    };
+                    let fill = if dark {
+                        Color32::from_rgb(70, 40, 44)
+                    } else {
+                        Color32::from_rgb(120, 60, 66)
+                    };
+                    let rects = range_rects(galley, range.clone());
+                    for r in &rects {
+                        painter.rect_filled(
+                            r.translate(origin.to_vec2()).expand2(vec2(1.0, 0.0)),
+                            CornerRadius::same(3),
+                            fill,
+                        );
+                    }
+                    if range.start + par_chars.start == a.start
+                        && let Some(r) = rects.first()
+                    {
+                        let r = r.translate(origin.to_vec2());
+                        if r.width() > 40.0 {
+                            painter.text(
+                                r.center(),
+                                Align2::CENTER_CENTER,
+                                "spoiler",
+                                FontId::proportional((key.font_size * 0.75).max(9.0)),
+                                Color32::from_rgb(240, 210, 214),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(id) = hovered
+            && self.drag.is_none()
+            && let Some(a) = view.annotations.iter().find(|a| a.id == id)
+        {
+            let shielded_now = shielded(a);
+            let label = view.labels.iter().find(|l| l.id == a.label);
+            response.on_hover_ui_at_pointer(|ui| {
+                ui.strong(label.map_or(a.label.as_str(), |l| l.name.as_str()));
+                if shielded_now {
+                    ui.label("Hidden by the spoiler shield — click to reveal.");
+                    return;
+                }
+                if !a.note.is_empty() {
+                    ui.label(&a.note);
+                }
+                for (k, v) in &a.attributes {
+                    if !v.is_empty() {
+                        ui.label(format!("{k}: {v}"));
+                    }
+                }
+            });
+        }
+        self.evict(visible.len());
+    }
+
+    fn extend_drag(&mut self, at: usize) {
+        if let Some(sel) = self.selection.as_mut() {
+            sel.cursor = at;
+        }
+    }
+
+    fn char_at(&mut self, ui: &Ui, pos: Pos2, left: f32, top: f32, key: LayoutKey) -> usize {
+        let y = f64::from(pos.y - top);
+        if y < 0.0 {
+            return 0;
+        }
+        if y >= self.heights.total() {
+            return self.text.char_len();
+        }
+        let p = self.heights.find(y);
+        let Some(start) = self.paragraphs.get(p).map(|par| par.chars.start) else {
+            return self.text.char_len();
+        };
+        let Some(galley) = self.galley(ui, p, key) else {
+            return start;
+        };
+        let origin = pos2(left, top + self.heights.prefix(p) as f32);
+        let cursor: CCursor = galley.cursor_from_pos(pos - origin);
+        let len = self.paragraphs.get(p).map_or(0, |par| par.chars.len());
+        start + cursor.index.0.min(len)
+    }
+
+    /// The word (by Unicode word boundaries) around a char, or the char itself.
+    fn word_at(&self, at: usize) -> Range<usize> {
+        let p = self.paragraph_of_char(at);
+        let Some(par) = self.paragraphs.get(p) else {
+            return at..at;
+        };
+        let Some(line) = self.text.as_str().get(par.bytes.clone()) else {
+            return at..at;
+        };
+        let local = at.saturating_sub(par.chars.start);
+        let mut chars_before = 0usize;
+        for word in line.split_word_bounds() {
+            let n = word.chars().count();
+            if local < chars_before + n {
+                let start = par.chars.start + chars_before;
+                return start..start + n;
+            }
+            chars_before += n;
+        }
+        at..at
+    }
+}
+
+/// Rectangles (galley-relative) covering the local char range, one per row.
+pub fn range_rects(galley: &Galley, range: Range<usize>) -> Vec<Rect> {
+    let mut rects = Vec::new();
+    let mut row_start = 0usize;
+    for placed in &galley.rows {
+        let n = placed.row.glyphs.len();
+        let row_end = row_start + n;
+        let start = range.start.max(row_start);
+        let end = range.end.min(row_end);
+        if start < end {
+            let x0 = placed.pos.x
+                + placed
+                    .row
+                    .x_offset(egui::text::CharIndex(start - row_start));
+            let x1 = placed.pos.x + placed.row.x_offset(egui::text::CharIndex(end - row_start));
+            let r = placed.rect();
+            rects.push(Rect::from_min_max(pos2(x0, r.top()), pos2(x1, r.bottom())));
+        }
+        row_start += placed.char_count_including_newline().0;
+        if row_start >= range.end {
+            break;
+        }
+    }
+    rects
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn height_index_prefix_and_find() {
+        let mut h = HeightIndex::new(vec![10.0, 20.0, 30.0, 40.0, 50.0]);
+        assert_eq!(h.prefix(0), 0.0);
+        assert_eq!(h.prefix(3), 60.0);
+        assert_eq!(h.total(), 150.0);
+        assert_eq!(h.find(0.0), 0);
+        assert_eq!(h.find(9.9), 0);
+        assert_eq!(h.find(10.0), 1);
+        assert_eq!(h.find(59.0), 2);
+        assert_eq!(h.find(1000.0), 4);
+        h.set(1, 5.0);
+        assert_eq!(h.prefix(3), 45.0);
+        assert_eq!(h.find(15.0), 2);
+    }
+
+    #[test]
+    fn paragraphs_follow_lines() {
+        let reader = Reader::new(Text::new("ab\n\ncdé\n"), Id::new("r"));
+        let chars: Vec<_> = reader.paragraphs.iter().map(|p| p.chars.clone()).collect();
+        assert_eq!(chars, vec![0..2, 3..3, 4..7, 8..8]);
+        assert_eq!(reader.word_at(5), 4..7);
+    }
+}

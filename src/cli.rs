@@ -1,0 +1,272 @@
+//! Headless subcommands over the model and formats: `new`, `import`, `export`, `check`.
+//! Exit codes: 0 ok, 1 `check` found problems, 2 bad input or usage.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+use clap::builder::PossibleValue;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::formats::{self, ExportFormat, ImportFormat, LoadedSession};
+use crate::model::Session;
+
+/// Read and annotate articles: spoilers, quotes and claims.
+///
+/// With no subcommand, opens the desktop app with the given articles and/or session.
+#[derive(Debug, Parser)]
+#[command(name = "gloss", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// A headless subcommand; without one, the app opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Articles (.txt, .md, .html) and/or a session (.ron) to open in the app.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Open the files in a real window, render a few frames, write a PNG and exit.
+    #[arg(long, value_name = "OUT.png")]
+    pub screenshot: Option<PathBuf>,
+}
+
+/// The headless subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a session from article files.
+    New {
+        /// The session file to write.
+        #[arg(short, long, value_name = "SESSION.ron")]
+        output: PathBuf,
+        /// Replace the output if it exists (the old file is kept as .bak).
+        #[arg(long)]
+        force: bool,
+        /// Article files (.txt, .md, .html).
+        #[arg(required = true, value_name = "ARTICLE")]
+        articles: Vec<PathBuf>,
+    },
+    /// Create a session from an annotated dataset.
+    Import {
+        /// Input format (default: from the extension; .jsonl is doccano).
+        #[arg(long)]
+        format: Option<ImportFormat>,
+        /// The file to import.
+        #[arg(value_name = "INPUT")]
+        input: PathBuf,
+        /// The session file to write.
+        #[arg(short, long, value_name = "SESSION.ron")]
+        output: PathBuf,
+        /// Replace the output if it exists (the old file is kept as .bak).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Export a session's annotations.
+    Export {
+        /// Output format; offsets are Unicode code points unless a field says otherwise.
+        #[arg(long, default_value = "json")]
+        format: ExportFormat,
+        /// The session to export.
+        #[arg(value_name = "SESSION.ron")]
+        session: PathBuf,
+        /// Output file (a folder for brat); standard output when omitted.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
+    /// Verify hashes, anchors and offsets; print a summary per article.
+    Check {
+        /// The session to check.
+        #[arg(value_name = "SESSION.ron")]
+        session: PathBuf,
+    },
+}
+
+impl ValueEnum for ExportFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Self::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()).help(self.title()))
+    }
+}
+
+impl ValueEnum for ImportFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Self::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
+}
+
+/// Run a headless subcommand. Errors are bad input (exit 2).
+pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::New {
+            output,
+            force,
+            articles,
+        } => {
+            refuse_overwrite(&output, force)?;
+            let mut session = Session::new();
+            for path in &articles {
+                let article = formats::load_article(path)?;
+                session.add_article(absolute_source(article));
+            }
+            formats::save_session(&session, &output)?;
+            say(&format!(
+                "wrote {} with {} article(s)",
+                output.display(),
+                session.documents.len()
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            format,
+            input,
+            output,
+            force,
+        } => {
+            refuse_overwrite(&output, force)?;
+            let format = format.unwrap_or_else(|| ImportFormat::guess(&input));
+            let imported = formats::import_file(&input, format)?;
+            for (article, id, how) in &imported.moved {
+                warn(&format!(
+                    "article {article:?}, annotation {id}: text did not match its offsets; {how:?}"
+                ));
+            }
+            formats::save_session(&imported.session, &output)?;
+            say(&format!(
+                "wrote {} with {} article(s), {} annotation(s)",
+                output.display(),
+                imported.session.documents.len(),
+                imported.session.annotation_count()
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export {
+            format,
+            session,
+            output,
+        } => {
+            let loaded = formats::load_session(&session)?;
+            match (format, output) {
+                (ExportFormat::Brat, None) => bail!(formats::ExportError::NeedsFolder),
+                (_, Some(out)) => formats::export_session(&loaded.session, format, &out)?,
+                (_, None) => {
+                    let text =
+                        formats::export::export_string(&loaded.session, format).unwrap_or_default();
+                    write_stdout(&text)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { session } => {
+            let loaded = formats::load_session(&session)?;
+            write_stdout(&check_report(&loaded))?;
+            Ok(if loaded.has_problems() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
+
+/// The summary `gloss check` prints: one block per article.
+pub fn check_report(loaded: &LoadedSession) -> String {
+    let session = &loaded.session;
+    let mut out = String::new();
+    for (doc, report) in session.documents.iter().zip(&loaded.reports) {
+        let counts: Vec<String> = session
+            .labels
+            .iter()
+            .map(|l| format!("{} {}", l.id, doc.count_label(&l.id)))
+            .collect();
+        let status = if report.has_problems() {
+            "PROBLEMS"
+        } else {
+            "ok"
+        };
+        out.push_str(&format!(
+            "{}: {status}: {} annotation(s) ({}), {} orphan(s)\n",
+            doc.article.id,
+            doc.annotations.len(),
+            counts.join(", "),
+            report.orphans.len()
+        ));
+        if report.hash_mismatch {
+            out.push_str("  stored sha256 does not match the stored text\n");
+        }
+        if report.source_changed {
+            out.push_str(&format!(
+                "  article file changed since the session was saved: {}\n",
+                doc.article.source
+            ));
+        }
+        if let Some(why) = &report.source_missing {
+            out.push_str(&format!(
+                "  note: using the text stored in the session ({why})\n"
+            ));
+        }
+        for (id, how) in &report.moved {
+            out.push_str(&format!("  annotation {id} re-anchored: {how:?}\n"));
+        }
+        for id in &report.orphans {
+            let quote = doc
+                .annotation(*id)
+                .map(|a| shorten(&a.text, 60))
+                .unwrap_or_default();
+            out.push_str(&format!("  annotation {id} is an orphan: {quote:?}\n"));
+        }
+    }
+    let total_orphans: usize = loaded.reports.iter().map(|r| r.orphans.len()).sum();
+    out.push_str(&format!(
+        "{} article(s), {} annotation(s), {total_orphans} orphan(s)\n",
+        session.documents.len(),
+        session.annotation_count()
+    ));
+    out
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    let mut out: String = s.chars().take(max).collect();
+    if s.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
+fn refuse_overwrite(output: &Path, force: bool) -> anyhow::Result<()> {
+    if output.exists() && !force {
+        bail!(
+            "output exists; pass --force to replace it (the old file is kept as .bak): {}",
+            output.display()
+        );
+    }
+    Ok(())
+}
+
+fn absolute_source(mut article: crate::model::Article) -> crate::model::Article {
+    if let Ok(abs) = std::path::absolute(&article.source) {
+        article.source = abs.to_string_lossy().into_owned();
+    }
+    article
+}
+
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        // A closed pipe (`gloss export … | head`) is not an error worth reporting.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
+    }
+}
+
+fn say(message: &str) {
+    let _ = writeln!(std::io::stderr(), "{message}");
+}
+
+fn warn(message: &str) {
+    let _ = writeln!(std::io::stderr(), "warning: {message}");
+}

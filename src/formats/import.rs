@@ -1,0 +1,380 @@
+//! Imports: our JSON schema (only `articles[].text` and `annotations[].label/start/end`
+//! required) and doccano sequence-labelling JSONL.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::model::{
+    Anchoring, Annotation, AnnotationId, Article, Document, Label, Rgb, Session, Text, Timestamp,
+    article_id_from,
+};
+
+use super::export::{JsonAnnotation, JsonExport};
+
+/// An import format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// Our JSON schema.
+    Json,
+    /// doccano JSONL.
+    Doccano,
+}
+
+impl ImportFormat {
+    /// Every format.
+    pub const ALL: [Self; 2] = [Self::Json, Self::Doccano];
+
+    /// The command-line name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Doccano => "doccano",
+        }
+    }
+
+    /// Parse a command-line name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Guess from the file: `.jsonl` is doccano, anything else our JSON.
+    pub fn guess(path: &Path) -> Self {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("jsonl") => Self::Doccano,
+            _ => Self::Json,
+        }
+    }
+}
+
+/// Why an import failed. Messages end with the path.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// Could not read the file.
+    #[error("cannot read ({source}): {}", .path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Not valid JSON of the expected shape.
+    #[error("malformed {format} at line {line}, column {column}: {message}: {}", .path.display())]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// Format name.
+        format: &'static str,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Valid JSON, but an annotation does not fit its text.
+    #[error("{message}: {}", .path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, naming the article and annotation.
+        message: String,
+    },
+}
+
+/// The result of an import: the session and what had to be re-anchored.
+#[derive(Debug)]
+pub struct Imported {
+    /// The session.
+    pub session: Session,
+    /// Annotations whose `text` did not match their offsets and were moved or orphaned.
+    pub moved: Vec<(String, AnnotationId, Anchoring)>,
+}
+
+/// Read and import a file.
+pub fn import_file(path: &Path, format: ImportFormat) -> Result<Imported, ImportError> {
+    let data = std::fs::read_to_string(path).map_err(|source| ImportError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    match format {
+        ImportFormat::Json => import_json(&data, path),
+        ImportFormat::Doccano => import_doccano(&data, path),
+    }
+}
+
+fn malformed(
+    path: &Path,
+    format: &'static str,
+    line_offset: usize,
+    e: &serde_json::Error,
+) -> ImportError {
+    ImportError::Malformed {
+        path: path.to_owned(),
+        format,
+        line: e.line() + line_offset,
+        column: e.column(),
+        message: e.to_string(),
+    }
+}
+
+/// Import our JSON schema from a string (`path` for messages).
+pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
+    let export: JsonExport =
+        serde_json::from_str(data).map_err(|e| malformed(path, "JSON", 0, &e))?;
+    let mut session = Session {
+        labels: if export.labels.is_empty() {
+            Label::defaults()
+        } else {
+            export.labels
+        },
+        documents: Vec::new(),
+        next_id: 1,
+    };
+    let mut pending = Vec::new();
+    for (n, article) in export.articles.into_iter().enumerate() {
+        let wanted = if article.id.is_empty() {
+            format!("article-{}", n + 1)
+        } else {
+            article.id.clone()
+        };
+        let id = session.unique_article_id(&wanted);
+        let title = if article.title.is_empty() {
+            id.clone()
+        } else {
+            article.title.clone()
+        };
+        let doc = Document::new(Article::new(
+            &id,
+            &title,
+            &article.source,
+            Text::new(article.text),
+        ));
+        pending.push((doc, article.annotations));
+    }
+    // Explicit ids first, so generated ones never collide with them.
+    let mut used: std::collections::BTreeSet<u64> = pending
+        .iter()
+        .flat_map(|(_, anns)| anns.iter().filter_map(|a| a.id))
+        .collect();
+    let mut next = 1u64;
+    let mut moved = Vec::new();
+    for (mut doc, annotations) in pending {
+        for (k, a) in annotations.into_iter().enumerate() {
+            let id = match a.id {
+                Some(id) => id,
+                None => {
+                    while used.contains(&next) {
+                        next += 1;
+                    }
+                    used.insert(next);
+                    next
+                }
+            };
+            let annotation = annotation_from_json(&mut session, &doc, a, AnnotationId(id))
+                .map_err(|message| ImportError::Invalid {
+                    path: path.to_owned(),
+                    message: format!(
+                        "article {:?}, annotation #{} (id {id}): {message}",
+                        doc.article.id,
+                        k + 1
+                    ),
+                })?;
+            if doc.annotation(annotation.id).is_some()
+                || session
+                    .documents
+                    .iter()
+                    .any(|d| d.annotation(annotation.id).is_some())
+            {
+                return Err(ImportError::Invalid {
+                    path: path.to_owned(),
+                    message: format!("annotation id {id} appears twice"),
+                });
+            }
+            doc.annotations.push(annotation);
+        }
+        for (id, how) in doc.reanchor_all() {
+            moved.push((doc.article.id.clone(), id, how));
+        }
+        session.documents.push(doc);
+    }
+    session.fix_next_id();
+    Ok(Imported { session, moved })
+}
+
+fn annotation_from_json(
+    session: &mut Session,
+    doc: &Document,
+    a: JsonAnnotation,
+    id: AnnotationId,
+) -> Result<Annotation, String> {
+    let text = &doc.article.text;
+    if a.start > a.end {
+        return Err(format!("start {} is after end {}", a.start, a.end));
+    }
+    let at_offsets = text.slice(a.start..a.end);
+    if at_offsets.is_none() && !a.orphan {
+        return Err(format!(
+            "span {}..{} is outside the text ({} code points)",
+            a.start,
+            a.end,
+            text.char_len()
+        ));
+    }
+    ensure_label(session, &a.label);
+    let quote = a
+        .text
+        .unwrap_or_else(|| at_offsets.unwrap_or_default().to_owned());
+    let created = a.created.unwrap_or_default();
+    let mut annotation = Annotation {
+        id,
+        label: a.label,
+        start: a.start,
+        end: a.end,
+        text: quote,
+        prefix: String::new(),
+        suffix: String::new(),
+        note: a.note,
+        attributes: a.attributes,
+        created,
+        modified: a.modified.unwrap_or(created),
+        orphan: a.orphan,
+    };
+    annotation.refresh_context(text);
+    Ok(annotation)
+}
+
+/// Add a label for an id that the label list does not have (imports from other tools).
+fn ensure_label(session: &mut Session, id: &str) {
+    if session.label(id).is_some() {
+        return;
+    }
+    const PALETTE: [[u8; 3]; 6] = [
+        [0x98, 0xc3, 0x79],
+        [0xc6, 0x78, 0xdd],
+        [0x56, 0xb6, 0xc2],
+        [0xd1, 0x9a, 0x66],
+        [0xbe, 0x50, 0x46],
+        [0x7f, 0x84, 0x8e],
+    ];
+    let color = PALETTE
+        .get(session.labels.len() % PALETTE.len())
+        .copied()
+        .unwrap_or([0xaa; 3]);
+    session.labels.push(Label::new(id, id, Rgb(color)));
+}
+
+#[derive(Deserialize)]
+struct DoccanoLine {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    text: String,
+    #[serde(default)]
+    label: Vec<(usize, usize, String)>,
+    #[serde(default)]
+    entities: Vec<DoccanoEntity>,
+}
+
+#[derive(Deserialize)]
+struct DoccanoEntity {
+    start_offset: usize,
+    end_offset: usize,
+    label: String,
+}
+
+/// Import doccano JSONL (`label: [[start, end, "LABEL"]]`, or `entities`), one article
+/// per line. Labels are matched to session labels by id, then by name, case-insensitively.
+pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> {
+    let mut session = Session::new();
+    let mut moved = Vec::new();
+    for (line_no, line) in data.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed: DoccanoLine = serde_json::from_str(line)
+            .map_err(|e| malformed(path, "doccano JSONL", line_no, &e))?;
+        let wanted = match &parsed.id {
+            Some(serde_json::Value::String(s)) => article_id_from(s),
+            Some(serde_json::Value::Number(n)) => format!("doc-{n}"),
+            _ => format!("doc-{}", line_no + 1),
+        };
+        let title = parsed
+            .text
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.trim().chars().take(80).collect())
+            .unwrap_or_else(|| wanted.clone());
+        let id = session.add_article(Article::new(&wanted, &title, "", Text::new(parsed.text)));
+        let spans = parsed.label.into_iter().chain(
+            parsed
+                .entities
+                .into_iter()
+                .map(|e| (e.start_offset, e.end_offset, e.label)),
+        );
+        let mut annotations = Vec::new();
+        for (start, end, label) in spans {
+            let label_id = match_label(&mut session, &label);
+            let annotation_id = session.allocate_id();
+            let doc = session.document(&id).ok_or_else(|| ImportError::Invalid {
+                path: path.to_owned(),
+                message: format!("line {}: article vanished", line_no + 1),
+            })?;
+            let quote = doc
+                .article
+                .text
+                .slice(start.min(end)..end.max(start))
+                .filter(|_| start < end)
+                .ok_or_else(|| ImportError::Invalid {
+                    path: path.to_owned(),
+                    message: format!(
+                        "line {}: span [{start}, {end}, {label:?}] is outside the text ({} code points) or empty",
+                        line_no + 1,
+                        doc.article.text.char_len()
+                    ),
+                })?
+                .to_owned();
+            let mut annotation = Annotation {
+                id: annotation_id,
+                label: label_id,
+                start,
+                end,
+                text: quote,
+                prefix: String::new(),
+                suffix: String::new(),
+                note: String::new(),
+                attributes: std::collections::BTreeMap::new(),
+                created: Timestamp::default(),
+                modified: Timestamp::default(),
+                orphan: false,
+            };
+            annotation.refresh_context(&doc.article.text);
+            annotations.push(annotation);
+        }
+        if let Some(doc) = session.document_mut(&id) {
+            doc.annotations = annotations;
+            doc.sort();
+            for (aid, how) in doc.reanchor_all() {
+                moved.push((id.clone(), aid, how));
+            }
+        }
+    }
+    if session.documents.is_empty() {
+        return Err(ImportError::Invalid {
+            path: path.to_owned(),
+            message: "no documents in the file".to_owned(),
+        });
+    }
+    Ok(Imported { session, moved })
+}
+
+fn match_label(session: &mut Session, name: &str) -> String {
+    if let Some(label) = session
+        .labels
+        .iter()
+        .find(|l| l.id.eq_ignore_ascii_case(name) || l.name.eq_ignore_ascii_case(name))
+    {
+        return label.id.clone();
+    }
+    ensure_label(session, name);
+    name.to_owned()
+}

@@ -1,0 +1,15 @@
+//! The file-system boundary: article loading, the RON session file, exports and imports.
+
+pub mod article;
+pub mod export;
+pub mod html;
+pub mod import;
+pub mod session_file;
+
+pub use article::{ARTICLE_EXTENSIONS, ArticleError, MAX_ARTICLE_BYTES, load_article};
+pub use export::{ExportError, ExportFormat, export_session};
+pub use import::{ImportError, ImportFormat, import_file};
+pub use session_file::{
+    ArticleReport, LoadedSession, SESSION_EXTENSION, SESSION_VERSION, SessionFileError,
+    load_session, save_session, write_atomic, write_atomic_keeping_backup,
+};

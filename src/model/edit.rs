@@ -1,0 +1,440 @@
+//! Edits and history: every change to a session is an [`Edit`] with an inverse, and
+//! [`History`] undoes and redoes them without limit. The history is never saved.
+
+use std::ops::Range;
+
+use super::annotation::{Annotation, AnnotationId, snap_span};
+use super::label::Label;
+use super::session::{AnnotateError, Session};
+use super::time::Timestamp;
+
+/// One invertible change to a session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// Add an annotation to an article.
+    AddAnnotation {
+        /// Article id.
+        article: String,
+        /// The annotation added.
+        annotation: Annotation,
+    },
+    /// Remove an annotation from an article.
+    RemoveAnnotation {
+        /// Article id.
+        article: String,
+        /// The annotation removed (whole, so the inverse restores it).
+        annotation: Annotation,
+    },
+    /// Replace an annotation by a changed copy with the same id (relabel, resize, note,
+    /// attributes).
+    ReplaceAnnotation {
+        /// Article id.
+        article: String,
+        /// The annotation as it was.
+        before: Annotation,
+        /// The annotation as it becomes.
+        after: Annotation,
+    },
+    /// Insert a label at a position of the label list.
+    AddLabel {
+        /// Position in the label list.
+        index: usize,
+        /// The label.
+        label: Label,
+    },
+    /// Remove the label at a position (annotations using it are removed by separate edits
+    /// in the same [`Edit::Batch`]).
+    RemoveLabel {
+        /// Position in the label list.
+        index: usize,
+        /// The label removed.
+        label: Label,
+    },
+    /// Change a label's name, colour, hotkey, description or attributes (same id).
+    ReplaceLabel {
+        /// The label as it was.
+        before: Label,
+        /// The label as it becomes.
+        after: Label,
+    },
+    /// Several edits applied and undone as one.
+    Batch(Vec<Edit>),
+}
+
+/// Why an edit could not be applied; the session is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// The article is not in the session.
+    #[error("no article {0:?} in the session")]
+    NoArticle(String),
+    /// The annotation is not where the edit expects it.
+    #[error("annotation {0} is not in the session as expected")]
+    AnnotationMismatch(AnnotationId),
+    /// An annotation with this id already exists.
+    #[error("annotation {0} already exists")]
+    DuplicateAnnotation(AnnotationId),
+    /// The label is not where the edit expects it.
+    #[error("label {0:?} is not in the session as expected")]
+    LabelMismatch(String),
+    /// A label with this id already exists.
+    #[error("a label with id {0:?} already exists")]
+    DuplicateLabel(String),
+    /// The annotation's label does not exist.
+    #[error("no label {0:?} in the session")]
+    NoLabel(String),
+}
+
+impl Edit {
+    /// The edit that undoes this one.
+    #[must_use]
+    pub fn inverse(&self) -> Self {
+        match self {
+            Self::AddAnnotation {
+                article,
+                annotation,
+            } => Self::RemoveAnnotation {
+                article: article.clone(),
+                annotation: annotation.clone(),
+            },
+            Self::RemoveAnnotation {
+                article,
+                annotation,
+            } => Self::AddAnnotation {
+                article: article.clone(),
+                annotation: annotation.clone(),
+            },
+            Self::ReplaceAnnotation {
+                article,
+                before,
+                after,
+            } => Self::ReplaceAnnotation {
+                article: article.clone(),
+                before: after.clone(),
+                after: before.clone(),
+            },
+            Self::AddLabel { index, label } => Self::RemoveLabel {
+                index: *index,
+                label: label.clone(),
+            },
+            Self::RemoveLabel { index, label } => Self::AddLabel {
+                index: *index,
+                label: label.clone(),
+            },
+            Self::ReplaceLabel { before, after } => Self::ReplaceLabel {
+                before: after.clone(),
+                after: before.clone(),
+            },
+            Self::Batch(edits) => Self::Batch(edits.iter().rev().map(Self::inverse).collect()),
+        }
+    }
+
+    /// Apply to `session`. On error nothing is changed.
+    pub fn apply(&self, session: &mut Session) -> Result<(), EditError> {
+        match self {
+            Self::AddAnnotation {
+                article,
+                annotation,
+            } => {
+                if session.label(&annotation.label).is_none() {
+                    return Err(EditError::NoLabel(annotation.label.clone()));
+                }
+                let doc = session
+                    .document_mut(article)
+                    .ok_or_else(|| EditError::NoArticle(article.clone()))?;
+                if !doc.insert(annotation.clone()) {
+                    return Err(EditError::DuplicateAnnotation(annotation.id));
+                }
+                session.next_id = session.next_id.max(annotation.id.0 + 1);
+                Ok(())
+            }
+            Self::RemoveAnnotation {
+                article,
+                annotation,
+            } => {
+                let doc = session
+                    .document_mut(article)
+                    .ok_or_else(|| EditError::NoArticle(article.clone()))?;
+                if doc.annotation(annotation.id) != Some(annotation) {
+                    return Err(EditError::AnnotationMismatch(annotation.id));
+                }
+                doc.remove(annotation.id);
+                Ok(())
+            }
+            Self::ReplaceAnnotation {
+                article,
+                before,
+                after,
+            } => {
+                if before.id != after.id {
+                    return Err(EditError::AnnotationMismatch(after.id));
+                }
+                if session.label(&after.label).is_none() {
+                    return Err(EditError::NoLabel(after.label.clone()));
+                }
+                let doc = session
+                    .document_mut(article)
+                    .ok_or_else(|| EditError::NoArticle(article.clone()))?;
+                if doc.annotation(before.id) != Some(before) {
+                    return Err(EditError::AnnotationMismatch(before.id));
+                }
+                doc.remove(before.id);
+                doc.insert(after.clone());
+                Ok(())
+            }
+            Self::AddLabel { index, label } => {
+                if session.label(&label.id).is_some() {
+                    return Err(EditError::DuplicateLabel(label.id.clone()));
+                }
+                let at = (*index).min(session.labels.len());
+                session.labels.insert(at, label.clone());
+                Ok(())
+            }
+            Self::RemoveLabel { index, label } => {
+                if session.labels.get(*index) != Some(label) {
+                    return Err(EditError::LabelMismatch(label.id.clone()));
+                }
+                let in_use = session
+                    .documents
+                    .iter()
+                    .any(|d| d.annotations.iter().any(|a| a.label == label.id));
+                if in_use {
+                    return Err(EditError::LabelMismatch(label.id.clone()));
+                }
+                session.labels.remove(*index);
+                Ok(())
+            }
+            Self::ReplaceLabel { before, after } => {
+                if before.id != after.id {
+                    return Err(EditError::LabelMismatch(after.id.clone()));
+                }
+                let slot = session
+                    .labels
+                    .iter_mut()
+                    .find(|l| *l == before)
+                    .ok_or_else(|| EditError::LabelMismatch(before.id.clone()))?;
+                *slot = after.clone();
+                Ok(())
+            }
+            Self::Batch(edits) => {
+                for (done, edit) in edits.iter().enumerate() {
+                    if let Err(error) = edit.apply(session) {
+                        for applied in edits.iter().take(done).rev() {
+                            // Undoing what was just applied cannot fail.
+                            let _ = applied.inverse().apply(session);
+                        }
+                        return Err(error);
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A short description for menus and status lines ("Add quote", "Undo note").
+    pub fn describe(&self) -> String {
+        match self {
+            Self::AddAnnotation { annotation, .. } => format!("add {}", annotation.label),
+            Self::RemoveAnnotation { annotation, .. } => format!("delete {}", annotation.label),
+            Self::ReplaceAnnotation { before, after, .. } => {
+                if before.label != after.label {
+                    format!("relabel as {}", after.label)
+                } else if before.span() != after.span() {
+                    "resize annotation".to_owned()
+                } else if before.note != after.note {
+                    "edit note".to_owned()
+                } else {
+                    "edit attributes".to_owned()
+                }
+            }
+            Self::AddLabel { label, .. } => format!("add label {}", label.name),
+            Self::RemoveLabel { label, .. } => format!("remove label {}", label.name),
+            Self::ReplaceLabel { after, .. } => format!("edit label {}", after.name),
+            Self::Batch(edits) => match edits.as_slice() {
+                [one] => one.describe(),
+                _ => format!("{} changes", edits.len()),
+            },
+        }
+    }
+}
+
+/// Builders for the common edits; they read the session and change nothing.
+impl Session {
+    /// An edit adding a new annotation over `span` (snapped and trimmed).
+    pub fn annotate(
+        &mut self,
+        article_id: &str,
+        label_id: &str,
+        span: Range<usize>,
+        now: Timestamp,
+    ) -> Result<Edit, AnnotateError> {
+        let annotation = self.make_annotation(article_id, label_id, span, now)?;
+        Ok(Edit::AddAnnotation {
+            article: article_id.to_owned(),
+            annotation,
+        })
+    }
+
+    /// An edit changing annotation `id` through `change` (stamping `modified`).
+    pub fn update_annotation(
+        &self,
+        article_id: &str,
+        id: AnnotationId,
+        now: Timestamp,
+        change: impl FnOnce(&mut Annotation),
+    ) -> Result<Edit, AnnotateError> {
+        let before = self
+            .document(article_id)
+            .ok_or_else(|| AnnotateError::NoArticle(article_id.to_owned()))?
+            .annotation(id)
+            .ok_or_else(|| AnnotateError::NoAnnotation(id, article_id.to_owned()))?
+            .clone();
+        let mut after = before.clone();
+        change(&mut after);
+        after.id = before.id;
+        after.modified = now;
+        Ok(Edit::ReplaceAnnotation {
+            article: article_id.to_owned(),
+            before,
+            after,
+        })
+    }
+
+    /// An edit moving annotation `id` to `span` (snapped and trimmed).
+    pub fn resize_annotation(
+        &self,
+        article_id: &str,
+        id: AnnotationId,
+        span: Range<usize>,
+        now: Timestamp,
+    ) -> Result<Edit, AnnotateError> {
+        let text = self
+            .document(article_id)
+            .ok_or_else(|| AnnotateError::NoArticle(article_id.to_owned()))?
+            .article
+            .text
+            .clone();
+        let span = snap_span(&text, span)?;
+        self.update_annotation(article_id, id, now, |a| {
+            a.set_span(&text, span);
+        })
+    }
+
+    /// An edit removing annotation `id`.
+    pub fn delete_annotation(
+        &self,
+        article_id: &str,
+        id: AnnotationId,
+    ) -> Result<Edit, AnnotateError> {
+        let annotation = self
+            .document(article_id)
+            .ok_or_else(|| AnnotateError::NoArticle(article_id.to_owned()))?
+            .annotation(id)
+            .ok_or_else(|| AnnotateError::NoAnnotation(id, article_id.to_owned()))?
+            .clone();
+        Ok(Edit::RemoveAnnotation {
+            article: article_id.to_owned(),
+            annotation,
+        })
+    }
+
+    /// An edit removing label `label_id` together with every annotation that uses it.
+    pub fn remove_label(&self, label_id: &str) -> Result<Edit, AnnotateError> {
+        let index = self
+            .labels
+            .iter()
+            .position(|l| l.id == label_id)
+            .ok_or_else(|| AnnotateError::NoLabel(label_id.to_owned()))?;
+        let mut edits: Vec<Edit> = self
+            .documents
+            .iter()
+            .flat_map(|d| {
+                d.annotations
+                    .iter()
+                    .filter(|a| a.label == label_id)
+                    .map(|a| Edit::RemoveAnnotation {
+                        article: d.article.id.clone(),
+                        annotation: a.clone(),
+                    })
+            })
+            .collect();
+        if let Some(label) = self.labels.get(index) {
+            edits.push(Edit::RemoveLabel {
+                index,
+                label: label.clone(),
+            });
+        }
+        Ok(Edit::Batch(edits))
+    }
+}
+
+/// Unlimited undo and redo over applied edits.
+#[derive(Debug, Default)]
+pub struct History {
+    undo: Vec<Edit>,
+    redo: Vec<Edit>,
+}
+
+impl History {
+    /// An empty history.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Apply `edit` and record it; clears the redo stack.
+    pub fn apply(&mut self, session: &mut Session, edit: Edit) -> Result<(), EditError> {
+        edit.apply(session)?;
+        self.undo.push(edit);
+        self.redo.clear();
+        Ok(())
+    }
+
+    /// Undo the last edit; returns it, or `None` when there is nothing to undo.
+    pub fn undo(&mut self, session: &mut Session) -> Option<Result<Edit, EditError>> {
+        let edit = self.undo.pop()?;
+        Some(match edit.inverse().apply(session) {
+            Ok(()) => {
+                self.redo.push(edit.clone());
+                Ok(edit)
+            }
+            Err(error) => Err(error),
+        })
+    }
+
+    /// Redo the last undone edit.
+    pub fn redo(&mut self, session: &mut Session) -> Option<Result<Edit, EditError>> {
+        let edit = self.redo.pop()?;
+        Some(match edit.apply(session) {
+            Ok(()) => {
+                self.undo.push(edit.clone());
+                Ok(edit)
+            }
+            Err(error) => Err(error),
+        })
+    }
+
+    /// True when there is something to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// True when there is something to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// The edit that undo would revert.
+    pub fn next_undo(&self) -> Option<&Edit> {
+        self.undo.last()
+    }
+
+    /// The edit that redo would apply.
+    pub fn next_redo(&self) -> Option<&Edit> {
+        self.redo.last()
+    }
+
+    /// Forget everything (after opening another session).
+    pub fn clear(&mut self) {
+        self.undo.clear();
+        self.redo.clear();
+    }
+}

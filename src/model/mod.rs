@@ -1,0 +1,20 @@
+//! The pure domain: articles, labels, annotations in char offsets, the session, edits
+//! with undo/redo, re-anchoring and offset maps. No GUI, no file system.
+
+pub mod anchor;
+pub mod annotation;
+pub mod article;
+pub mod edit;
+pub mod label;
+pub mod session;
+pub mod text;
+pub mod time;
+
+pub use anchor::{Anchoring, reanchor};
+pub use annotation::{Annotation, AnnotationId, CONTEXT_CHARS, SpanError, snap_span};
+pub use article::{Article, article_id_from, sha256_hex};
+pub use edit::{Edit, EditError, History};
+pub use label::{AttributeSpec, CLAIM_STATUSES, Label, Rgb};
+pub use session::{AnnotateError, Document, Session};
+pub use text::Text;
+pub use time::Timestamp;

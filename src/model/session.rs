@@ -1,0 +1,242 @@
+//! The session: labels, articles and the annotations of each article, in a fixed order.
+
+use std::ops::Range;
+
+use super::anchor::{Anchoring, reanchor};
+use super::annotation::{Annotation, AnnotationId, SpanError, snap_span};
+use super::article::Article;
+use super::label::Label;
+use super::time::Timestamp;
+
+/// An article with its annotations, kept sorted by (start, end, id).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document {
+    /// The article.
+    pub article: Article,
+    /// Its annotations in text order.
+    pub annotations: Vec<Annotation>,
+}
+
+impl Document {
+    /// A document with no annotations.
+    pub fn new(article: Article) -> Self {
+        Self {
+            article,
+            annotations: Vec::new(),
+        }
+    }
+
+    /// The annotation with `id`.
+    pub fn annotation(&self, id: AnnotationId) -> Option<&Annotation> {
+        self.annotations.iter().find(|a| a.id == id)
+    }
+
+    /// Index of the annotation with `id`.
+    pub fn position(&self, id: AnnotationId) -> Option<usize> {
+        self.annotations.iter().position(|a| a.id == id)
+    }
+
+    /// Insert keeping text order. Returns `false` if the id is already present.
+    pub fn insert(&mut self, annotation: Annotation) -> bool {
+        let key = annotation.sort_key();
+        match self
+            .annotations
+            .binary_search_by(|a| a.sort_key().cmp(&key))
+        {
+            Ok(_) => false,
+            Err(at) => {
+                if self.annotations.iter().any(|a| a.id == annotation.id) {
+                    return false;
+                }
+                self.annotations.insert(at, annotation);
+                true
+            }
+        }
+    }
+
+    /// Remove the annotation with `id`.
+    pub fn remove(&mut self, id: AnnotationId) -> Option<Annotation> {
+        let at = self.position(id)?;
+        Some(self.annotations.remove(at))
+    }
+
+    /// Number of annotations with the label `label_id`.
+    pub fn count_label(&self, label_id: &str) -> usize {
+        self.annotations
+            .iter()
+            .filter(|a| a.label == label_id)
+            .count()
+    }
+
+    /// Number of orphaned annotations.
+    pub fn orphan_count(&self) -> usize {
+        self.annotations.iter().filter(|a| a.orphan).count()
+    }
+
+    /// Sort annotations into text order (after bulk changes).
+    pub fn sort(&mut self) {
+        self.annotations.sort_by_key(Annotation::sort_key);
+    }
+
+    /// Place every annotation in the current text again (after the text changed or a
+    /// file was edited by hand). Returns what happened to each annotation that moved or
+    /// was orphaned.
+    pub fn reanchor_all(&mut self) -> Vec<(AnnotationId, Anchoring)> {
+        let mut changes = Vec::new();
+        let text = self.article.text.clone();
+        for annotation in &mut self.annotations {
+            if annotation.is_anchored_in(&text) {
+                annotation.refresh_context(&text);
+                continue;
+            }
+            let result = reanchor(annotation, &text);
+            match &result {
+                Anchoring::Exact => {
+                    annotation.orphan = false;
+                    annotation.refresh_context(&text);
+                    continue;
+                }
+                Anchoring::ByContext(span) | Anchoring::ByUniqueQuote(span) => {
+                    annotation.set_span(&text, span.clone());
+                }
+                Anchoring::Orphan => annotation.orphan = true,
+            }
+            changes.push((annotation.id, result));
+        }
+        self.sort();
+        changes
+    }
+}
+
+/// Labels, documents and the next free annotation id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// Labels in display order (their order gives the 1–9 keys).
+    pub labels: Vec<Label>,
+    /// Documents in the order they were added.
+    pub documents: Vec<Document>,
+    /// Next annotation id to hand out; ids are never reused.
+    pub next_id: u64,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self {
+            labels: Label::defaults(),
+            documents: Vec::new(),
+            next_id: 1,
+        }
+    }
+}
+
+/// Why an annotation could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnnotateError {
+    /// No article with this id.
+    #[error("no article {0:?} in the session")]
+    NoArticle(String),
+    /// No label with this id.
+    #[error("no label {0:?} in the session")]
+    NoLabel(String),
+    /// No annotation with this id.
+    #[error("no annotation {0} in article {1:?}")]
+    NoAnnotation(AnnotationId, String),
+    /// The span is unusable.
+    #[error(transparent)]
+    Span(#[from] SpanError),
+}
+
+impl Session {
+    /// An empty session with the default labels.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The label with `id`.
+    pub fn label(&self, id: &str) -> Option<&Label> {
+        self.labels.iter().find(|l| l.id == id)
+    }
+
+    /// The document of article `article_id`.
+    pub fn document(&self, article_id: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.article.id == article_id)
+    }
+
+    /// The document of article `article_id`, mutably.
+    pub fn document_mut(&mut self, article_id: &str) -> Option<&mut Document> {
+        self.documents
+            .iter_mut()
+            .find(|d| d.article.id == article_id)
+    }
+
+    /// Index of the document whose article has this SHA-256 and source, if any.
+    pub fn find_article(&self, source: &str, sha256: &str) -> Option<usize> {
+        self.documents.iter().position(|d| {
+            d.article.sha256 == sha256 && (source.is_empty() || d.article.source == source)
+        })
+    }
+
+    /// An article id not yet used in the session, based on `wanted`.
+    pub fn unique_article_id(&self, wanted: &str) -> String {
+        if self.document(wanted).is_none() {
+            return wanted.to_owned();
+        }
+        (2..)
+            .map(|n| format!("{wanted}-{n}"))
+            .find(|id| self.document(id).is_none())
+            .unwrap_or_else(|| wanted.to_owned())
+    }
+
+    /// Add an article (its id made unique) and return its id.
+    pub fn add_article(&mut self, mut article: Article) -> String {
+        article.id = self.unique_article_id(&article.id);
+        let id = article.id.clone();
+        self.documents.push(Document::new(article));
+        id
+    }
+
+    /// Hand out a fresh annotation id.
+    pub fn allocate_id(&mut self) -> AnnotationId {
+        let id = AnnotationId(self.next_id);
+        self.next_id += 1;
+        id
+    }
+
+    /// Make sure `next_id` is past every id in use.
+    pub fn fix_next_id(&mut self) {
+        let max = self
+            .documents
+            .iter()
+            .flat_map(|d| d.annotations.iter().map(|a| a.id.0))
+            .max()
+            .unwrap_or(0);
+        self.next_id = self.next_id.max(max + 1);
+    }
+
+    /// Build a new annotation over `span` (snapped to graphemes, whitespace trimmed).
+    /// Nothing changes until the returned annotation is added through an edit.
+    pub fn make_annotation(
+        &mut self,
+        article_id: &str,
+        label_id: &str,
+        span: Range<usize>,
+        now: Timestamp,
+    ) -> Result<Annotation, AnnotateError> {
+        let label = self
+            .label(label_id)
+            .cloned()
+            .ok_or_else(|| AnnotateError::NoLabel(label_id.to_owned()))?;
+        let text = self
+            .document(article_id)
+            .map(|d| d.article.text.clone())
+            .ok_or_else(|| AnnotateError::NoArticle(article_id.to_owned()))?;
+        let span = snap_span(&text, span)?;
+        let id = self.allocate_id();
+        Annotation::new(id, &label, &text, span, now).ok_or(AnnotateError::Span(SpanError::Empty))
+    }
+
+    /// Total number of annotations.
+    pub fn annotation_count(&self) -> usize {
+        self.documents.iter().map(|d| d.annotations.len()).sum()
+    }
+}
