@@ -16,12 +16,13 @@ pub enum ArticleError {
     #[error("no such file: {}", .0.display())]
     NotFound(PathBuf),
     /// The path exists but could not be read (permissions, a folder, …).
-    #[error("cannot read ({source}): {}", .path.display())]
+    #[error("cannot read ({reason}): {}", .path.display())]
     Unreadable {
         /// The file.
         path: PathBuf,
-        /// The reason.
-        source: std::io::Error,
+        /// The reason (part of the message, not a separate `source()`, so the path stays
+        /// last when the error chain is printed with `{:#}`).
+        reason: std::io::Error,
     },
     /// Larger than [`MAX_ARTICLE_BYTES`].
     #[error("file is {size} bytes, over the {max} byte limit for articles: {}", .path.display(), max = MAX_ARTICLE_BYTES)]
@@ -111,7 +112,7 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, ArticleError> {
         } else {
             ArticleError::Unreadable {
                 path: path.to_owned(),
-                source,
+                reason: source,
             }
         }
     };
@@ -120,7 +121,7 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, ArticleError> {
     if meta.is_dir() {
         return Err(ArticleError::Unreadable {
             path: path.to_owned(),
-            source: std::io::Error::other("it is a folder"),
+            reason: std::io::Error::other("it is a folder"),
         });
     }
     if meta.len() > MAX_ARTICLE_BYTES {

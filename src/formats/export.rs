@@ -87,12 +87,12 @@ impl ExportFormat {
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// Could not write the output.
-    #[error("cannot write export ({source}): {}", .path.display())]
+    #[error("cannot write export ({reason}): {}", .path.display())]
     Write {
         /// Where.
         path: PathBuf,
-        /// Why.
-        source: std::io::Error,
+        /// Why (in the message, not a `source()`, so the path stays last).
+        reason: std::io::Error,
     },
     /// brat writes a folder and needs `-o FOLDER`.
     #[error("the brat export writes a folder of files: give an output folder with -o")]
@@ -512,7 +512,7 @@ pub fn brat_conf(session: &Session) -> String {
 pub fn write_brat(session: &Session, folder: &Path) -> Result<(), ExportError> {
     let write_err = |path: &Path| {
         let path = path.to_owned();
-        move |source| ExportError::Write { path, source }
+        move |reason| ExportError::Write { path, reason }
     };
     std::fs::create_dir_all(folder).map_err(write_err(folder))?;
     for doc in &session.documents {
@@ -535,8 +535,8 @@ pub fn export_session(
         return write_brat(session, out);
     }
     let text = export_string(session, format).unwrap_or_default();
-    super::write_atomic(out, text.as_bytes()).map_err(|source| ExportError::Write {
+    super::write_atomic(out, text.as_bytes()).map_err(|reason| ExportError::Write {
         path: out.to_owned(),
-        source,
+        reason,
     })
 }

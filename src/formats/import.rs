@@ -51,12 +51,12 @@ impl ImportFormat {
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// Could not read the file.
-    #[error("cannot read ({source}): {}", .path.display())]
+    #[error("cannot read ({reason}): {}", .path.display())]
     Read {
         /// The file.
         path: PathBuf,
-        /// Why.
-        source: std::io::Error,
+        /// Why (in the message, not a `source()`, so the path stays last).
+        reason: std::io::Error,
     },
     /// Not valid JSON of the expected shape.
     #[error("malformed {format} at line {line}, column {column}: {message}: {}", .path.display())]
@@ -93,9 +93,9 @@ pub struct Imported {
 
 /// Read and import a file.
 pub fn import_file(path: &Path, format: ImportFormat) -> Result<Imported, ImportError> {
-    let data = std::fs::read_to_string(path).map_err(|source| ImportError::Read {
+    let data = std::fs::read_to_string(path).map_err(|reason| ImportError::Read {
         path: path.to_owned(),
-        source,
+        reason,
     })?;
     match format {
         ImportFormat::Json => import_json(&data, path),

@@ -22,20 +22,20 @@ pub const SESSION_EXTENSION: &str = "ron";
 #[derive(Debug, thiserror::Error)]
 pub enum SessionFileError {
     /// Could not read the file.
-    #[error("cannot read session ({source}): {}", .path.display())]
+    #[error("cannot read session ({reason}): {}", .path.display())]
     Read {
         /// The file.
         path: PathBuf,
-        /// The reason.
-        source: std::io::Error,
+        /// The reason (in the message, not a `source()`, so the path stays last).
+        reason: std::io::Error,
     },
     /// Could not write the file (the old file, if any, is untouched).
-    #[error("cannot save session ({source}): {}", .path.display())]
+    #[error("cannot save session ({reason}): {}", .path.display())]
     Write {
         /// The file.
         path: PathBuf,
-        /// The reason.
-        source: std::io::Error,
+        /// The reason (in the message, not a `source()`, so the path stays last).
+        reason: std::io::Error,
     },
     /// Not valid RON, or not a session.
     #[error("malformed session at line {line}, column {column}: {message}: {}", .path.display())]
@@ -315,9 +315,9 @@ pub fn from_ron(
 
 /// Read a session file (reading article sources to detect changed articles).
 pub fn load_session(path: &Path) -> Result<LoadedSession, SessionFileError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SessionFileError::Read {
+    let text = std::fs::read_to_string(path).map_err(|reason| SessionFileError::Read {
         path: path.to_owned(),
-        source,
+        reason,
     })?;
     from_ron(&text, path, true)
 }
@@ -327,9 +327,9 @@ pub fn load_session(path: &Path) -> Result<LoadedSession, SessionFileError> {
 pub fn save_session(session: &Session, path: &Path) -> Result<(), SessionFileError> {
     let dir = absolute_dir(path);
     let text = to_ron(session, Some(&dir));
-    write_atomic_keeping_backup(path, text.as_bytes()).map_err(|source| SessionFileError::Write {
+    write_atomic_keeping_backup(path, text.as_bytes()).map_err(|reason| SessionFileError::Write {
         path: path.to_owned(),
-        source,
+        reason,
     })
 }
 
