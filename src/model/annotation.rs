@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
-use unicode_segmentation::GraphemeCursor;
+use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation as _};
 
 use super::label::Label;
 use super::text::Text;
@@ -172,18 +172,18 @@ pub fn snap_span(text: &Text, span: Range<usize>) -> Result<Range<usize>, SpanEr
     };
     byte_start = grapheme_floor(s, byte_start);
     byte_end = grapheme_ceil(s, byte_end);
-    // Trim whitespace graphemes at both ends.
+    // Trim whole graphemes made only of whitespace at both ends (a space carrying a
+    // combining mark is visible, so it stays).
     let inner = s.get(byte_start..byte_end).ok_or(SpanError::Empty)?;
-    let trimmed_start = inner.len() - inner.trim_start().len();
-    byte_start += trimmed_start;
-    let inner = s.get(byte_start..byte_end).ok_or(SpanError::Empty)?;
-    byte_end = byte_start + inner.trim_end().len();
-    // A trailing combining mark on whitespace is part of that grapheme: re-snap.
-    byte_start = grapheme_ceil(s, byte_start);
-    byte_end = grapheme_floor(s, byte_end).max(byte_start);
-    if byte_end <= byte_start {
+    let mut kept = inner
+        .grapheme_indices(true)
+        .filter(|(_, g)| !g.chars().all(char::is_whitespace));
+    let Some((first, first_grapheme)) = kept.next() else {
         return Err(SpanError::Empty);
-    }
+    };
+    let (last, last_grapheme) = kept.next_back().unwrap_or((first, first_grapheme));
+    byte_end = byte_start + last + last_grapheme.len();
+    byte_start += first;
     match (text.char_of_byte(byte_start), text.char_of_byte(byte_end)) {
         (Some(a), Some(b)) if a < b => Ok(a..b),
         _ => Err(SpanError::Empty),
