@@ -76,6 +76,9 @@ pub enum EditError {
     /// The label is not where the edit expects it.
     #[error("label {0:?} is not in the session as expected")]
     LabelMismatch(String),
+    /// A label cannot be inserted at this position (past the end of the list).
+    #[error("label position {0} is past the end of the label list")]
+    LabelPosition(usize),
     /// A label with this id already exists.
     #[error("a label with id {0:?} already exists")]
     DuplicateLabel(String),
@@ -185,8 +188,11 @@ impl Edit {
                 if session.label(&label.id).is_some() {
                     return Err(EditError::DuplicateLabel(label.id.clone()));
                 }
-                let at = (*index).min(session.labels.len());
-                session.labels.insert(at, label.clone());
+                // A position past the end would make the inverse remove the wrong slot.
+                if *index > session.labels.len() {
+                    return Err(EditError::LabelPosition(*index));
+                }
+                session.labels.insert(*index, label.clone());
                 Ok(())
             }
             Self::RemoveLabel { index, label } => {
@@ -216,12 +222,15 @@ impl Edit {
                 Ok(())
             }
             Self::Batch(edits) => {
+                // Adding annotations moves `next_id`, which their inverses leave alone.
+                let next_id = session.next_id;
                 for (done, edit) in edits.iter().enumerate() {
                     if let Err(error) = edit.apply(session) {
                         for applied in edits.iter().take(done).rev() {
                             // Undoing what was just applied cannot fail.
                             let _ = applied.inverse().apply(session);
                         }
+                        session.next_id = next_id;
                         return Err(error);
                     }
                 }
