@@ -252,18 +252,19 @@ pub fn from_ron(
         let source = resolve_source(&record.source, dir);
         let stored_hash = sha256_hex(&record.text);
         report.hash_mismatch = !record.sha256.is_empty() && record.sha256 != stored_hash;
-        let mut text = record.text;
+        let stored_text = Text::new(record.text);
+        let mut text = stored_text.clone();
         if read_sources && !source.is_empty() {
             match super::article::load_article(Path::new(&source)) {
                 Ok(on_disk) if on_disk.sha256 != stored_hash => {
                     report.source_changed = true;
-                    text = on_disk.text.as_str().to_owned();
+                    text = on_disk.text;
                 }
                 Ok(_) => {}
                 Err(error) => report.source_missing = Some(error.to_string()),
             }
         }
-        let mut article = Article::new(&record.id, &record.title, &source, Text::new(text));
+        let mut article = Article::new(&record.id, &record.title, &source, text);
         if record.title.is_empty() {
             article.title.clone_from(&article.id);
         }
@@ -278,7 +279,7 @@ pub fn from_ron(
                     a.id, a.label
                 )));
             }
-            doc.annotations.push(Annotation {
+            let mut annotation = Annotation {
                 id: AnnotationId(a.id),
                 label: a.label,
                 start: a.start,
@@ -291,7 +292,13 @@ pub fn from_ron(
                 created: a.created,
                 modified: a.modified,
                 orphan: a.orphan,
-            });
+            };
+            // Context comes from the text the annotation was made on, so that
+            // re-anchoring in a changed file can tell repeated quotes apart.
+            if annotation.is_anchored_in(&stored_text) {
+                annotation.refresh_context(&stored_text);
+            }
+            doc.annotations.push(annotation);
         }
         for (id, result) in doc.reanchor_all() {
             match result {
