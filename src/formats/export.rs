@@ -430,7 +430,6 @@ pub fn brat_ann(session: &Session, doc: &Document) -> String {
             if value.is_empty() {
                 continue;
             }
-            attr_n += 1;
             if value.split_whitespace().count() == 1
                 && session.label(&a.label).is_some_and(|l| {
                     l.attributes
@@ -438,6 +437,7 @@ pub fn brat_ann(session: &Session, doc: &Document) -> String {
                         .any(|s| s.key == *key && !s.choices.is_empty())
                 })
             {
+                attr_n += 1;
                 out.push_str(&format!("A{attr_n}\t{} T{t} {value}\n", brat_type(key)));
             } else {
                 note_n += 1;
