@@ -1,12 +1,467 @@
-//! The eframe desktop app.
+//! The eframe desktop app: state and command handling in [`state`], one file per panel
+//! in [`panels`], the virtualised [`reader`], commands in [`command`].
+//!
+//! Each frame: keys → commands, panels draw and push commands, then the commands are
+//! applied in one place ([`state::GlossApp::apply_commands`]).
 
+pub mod command;
+pub mod panels;
+pub mod picker;
 pub mod reader;
+pub mod recovery;
+pub mod state;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::anyhow;
+
+use command::{Command, letter_key};
+use reader::{Reader, ReaderView};
+pub use state::{AppOptions, GlossApp, Settings};
+
+/// Frames rendered before `--screenshot` captures the window.
+const SCREENSHOT_FRAMES: u32 = 10;
+
+impl eframe::App for GlossApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame_ui(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.screenshot.is_none() {
+            self.persist(Some(storage));
+        }
+    }
+
+    fn auto_save_interval(&self) -> Duration {
+        Duration::from_secs(30)
+    }
+}
+
+impl GlossApp {
+    /// One frame of the whole app.
+    pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        let theme = if self.settings.dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        };
+        if ctx.theme() != theme {
+            ctx.set_theme(theme);
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.push(Command::OpenPaths(dropped));
+        }
+        self.handle_keys(&ctx);
+        self.handle_close_request(&ctx);
+        self.panels_ui(ui, &ctx);
+        self.apply_commands(&ctx);
+        self.sync_title(&ctx);
+        self.screenshot_step(&ctx);
+    }
+
+    fn handle_keys(&mut self, ctx: &egui::Context) {
+        let typing = ctx.text_edit_focused();
+        let modal = self.dialog.is_some() || self.palette.is_open();
+        let mut candidates: Vec<Command> = Command::FIXED.to_vec();
+        candidates.extend((0..self.session.labels.len().min(9)).map(Command::AnnotateWith));
+        // Most specific shortcuts first (egui ignores extra Shift/Alt when matching).
+        let mut shortcuts: Vec<(egui::KeyboardShortcut, Command)> = candidates
+            .into_iter()
+            .flat_map(|c| c.shortcuts().into_iter().map(move |s| (s, c.clone())))
+            .collect();
+        shortcuts.sort_by_key(|(s, _)| {
+            std::cmp::Reverse(
+                u8::from(s.modifiers.shift)
+                    + u8::from(s.modifiers.alt)
+                    + u8::from(s.modifiers.command),
+            )
+        });
+        for (shortcut, command) in shortcuts {
+            if modal && command != Command::Escape && command != Command::CommandPalette {
+                continue;
+            }
+            if typing && command.yields_to_text_fields() {
+                continue;
+            }
+            if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+                self.push(command);
+            }
+        }
+        if typing || modal {
+            return;
+        }
+        let letters: Vec<(usize, egui::Key)> = self
+            .session
+            .labels
+            .iter()
+            .enumerate()
+            .filter_map(|(n, l)| l.hotkey.and_then(letter_key).map(|k| (n, k)))
+            .collect();
+        for (n, key) in letters {
+            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key)) {
+                self.push(Command::AnnotateWith(n));
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn panels_ui(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
+        let mut commands = std::mem::take(&mut self.commands);
+        let has_article = self.current_document().is_some();
+        let menu = panels::toolbar::MenuContext {
+            labels: &self.session.labels,
+            recent: &self.settings.recent,
+            can_undo: self.history.can_undo(),
+            can_redo: self.history.can_redo(),
+            has_article,
+            has_selected: self.selected.is_some(),
+            has_example: self.has_example(),
+            shield: self.settings.shield,
+        };
+        egui::Panel::top("menu").show(ui, |ui| {
+            panels::toolbar::menu_ui(ui, &menu, &mut commands);
+            panels::toolbar::chips_ui(
+                ui,
+                &self.session.labels,
+                self.settings.shield,
+                has_article,
+                &mut commands,
+            );
+            ui.add_space(2.0);
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            self.status_ui(ui);
+        });
+        if !self.session.documents.is_empty() {
+            egui::Panel::left("articles")
+                .resizable(true)
+                .default_size(210.0)
+                .show(ui, |ui| {
+                    panels::articles::articles_ui(
+                        ui,
+                        &self.session,
+                        self.current.as_deref(),
+                        &mut commands,
+                    );
+                });
+        }
+        if let Some(doc) = self
+            .current
+            .as_ref()
+            .and_then(|id| self.session.document(id))
+        {
+            egui::Panel::right("annotations")
+                .resizable(true)
+                .default_size(360.0)
+                .show(ui, |ui| {
+                    ui.heading("Annotation");
+                    match self.selected.and_then(|id| doc.annotation(id)) {
+                        Some(a) => {
+                            let mut editor = std::mem::take(&mut self.editor_state);
+                            panels::editor::editor_ui(
+                                ui,
+                                a,
+                                &self.session.labels,
+                                &mut self.focus_note,
+                                &mut editor,
+                                &mut commands,
+                            );
+                            self.editor_state = editor;
+                        }
+                        None => {
+                            ui.weak("Select text and press a label's key (S, Q, C or 1–9), or click an annotation.");
+                        }
+                    }
+                    ui.separator();
+                    ui.heading("Annotations");
+                    panels::list::list_ui(
+                        ui,
+                        &mut self.list,
+                        doc,
+                        &self.session.labels,
+                        self.selected,
+                        &mut commands,
+                    );
+                });
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            let doc = self
+                .current
+                .as_ref()
+                .and_then(|id| self.session.document(id));
+            let Some(doc) = doc else {
+                panels::start::start_ui(
+                    ui,
+                    &self.settings.recent,
+                    self.has_example(),
+                    &mut commands,
+                );
+                return;
+            };
+            if self.find.open {
+                self.find.refresh(&doc.article.id, &doc.article.text);
+                panels::find::find_ui(ui, &mut self.find, &self.session.labels, &mut commands);
+                ui.separator();
+            }
+            let reader = self
+                .readers
+                .entry(doc.article.id.clone())
+                .or_insert_with(|| {
+                    Reader::new(
+                        doc.article.text.clone(),
+                        egui::Id::unique(("reader", doc.article.id.as_str())),
+                    )
+                });
+            let view = ReaderView {
+                annotations: &doc.annotations,
+                revision: self.revision,
+                labels: &self.session.labels,
+                selected: self.selected,
+                matches: if self.find.open {
+                    &self.find.matches
+                } else {
+                    &[]
+                },
+                current_match: self.find.current,
+                shield: self.settings.shield,
+                revealed: &self.revealed,
+                font_size: self.settings.font_size,
+            };
+            let output = reader.ui(ui, &view);
+            if let Some(id) = output.clicked {
+                commands.push(Command::Select(Some(id)));
+            }
+            if let Some(id) = output.revealed {
+                commands.push(Command::Reveal(id));
+            }
+            if output.clicked_nothing {
+                commands.push(Command::Select(None));
+            }
+        });
+        panels::palette::palette_ui(ctx, &mut self.palette, &self.session.labels, &mut commands);
+        if self.label_editor.open {
+            let mut open = true;
+            egui::Window::new("Labels")
+                .open(&mut open)
+                .default_width(460.0)
+                .show(ctx, |ui| {
+                    panels::labels::labels_ui(
+                        ui,
+                        &mut self.label_editor,
+                        &self.session,
+                        &mut commands,
+                    );
+                });
+            self.label_editor.open = open;
+        }
+        if let Some((id, count)) = self.label_editor.confirm_remove.clone() {
+            let modal = egui::Modal::new(egui::Id::unique("confirm-remove-label")).show(ctx, |ui| {
+                ui.heading("Remove label?");
+                ui.label(format!(
+                    "{count} annotation(s) use the label “{id}”. Removing it removes them too (Undo brings them back)."
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Remove label and annotations").clicked() {
+                        commands.push(Command::RemoveLabel(id.clone()));
+                        self.label_editor.confirm_remove = None;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        self.label_editor.confirm_remove = None;
+                    }
+                });
+            });
+            if modal.should_close() {
+                self.label_editor.confirm_remove = None;
+            }
+        }
+        if let Some(mut dialog) = self.dialog.take() {
+            let keep = panels::dialogs::dialog_ui(ctx, &mut dialog, &mut commands);
+            if keep {
+                self.dialog = Some(dialog);
+            }
+        }
+        let now = ctx.input(|i| i.time);
+        panels::dialogs::messages_ui(ctx, &mut self.messages, now);
+        self.commands.extend(commands);
+    }
+
+    fn status_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let selection = self
+                .current
+                .clone()
+                .and_then(|id| self.readers.get(&id))
+                .and_then(Reader::selection)
+                .map(|s| s.range());
+            if let Some(doc) = self.current_document() {
+                ui.label(format!(
+                    "{} annotations · {} chars",
+                    doc.annotations.len(),
+                    doc.article.text.char_len()
+                ));
+                if let Some(range) = selection {
+                    ui.separator();
+                    ui.label(format!(
+                        "selected chars {}–{} ({})",
+                        range.start,
+                        range.end,
+                        range.end - range.start
+                    ));
+                }
+            } else {
+                ui.label("No article open");
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let saved = if self.session.documents.is_empty() {
+                    String::new()
+                } else if self.is_dirty() {
+                    "● unsaved changes".to_owned()
+                } else {
+                    "saved".to_owned()
+                };
+                ui.label(saved);
+                ui.separator();
+                ui.weak(format!("{:.0} pt", self.settings.font_size));
+            });
+        });
+    }
+
+    fn has_example(&self) -> bool {
+        self.example_path().is_some()
+    }
+
+    fn screenshot_step(&mut self, ctx: &egui::Context) {
+        let Some(shot) = self.screenshot.as_mut() else {
+            return;
+        };
+        shot.frames += 1;
+        ctx.request_repaint();
+        if shot.frames >= SCREENSHOT_FRAMES && !shot.requested {
+            shot.requested = true;
+            let path = shot.path.clone();
+            let slot = Arc::clone(&shot.result);
+            ctx.request_screenshot(move |image: Arc<egui::ColorImage>| {
+                let result = save_png(&path, &image);
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = Some(result);
+                }
+            });
+        }
+        let done = shot.result.lock().map(|s| s.is_some()).unwrap_or(true);
+        if done {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}
+
+/// Write the window image as PNG; refuse a blank image (a broken renderer).
+fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
+    let [w, h] = image.size;
+    let mut distinct = std::collections::HashSet::new();
+    let mut bytes = Vec::with_capacity(w * h * 4);
+    for pixel in &image.pixels {
+        if distinct.len() < 64 {
+            distinct.insert(pixel.to_array());
+        }
+        bytes.extend_from_slice(&pixel.to_array());
+    }
+    if distinct.len() < 8 {
+        return Err(format!(
+            "the window rendered blank ({} colours)",
+            distinct.len()
+        ));
+    }
+    let (Ok(w), Ok(h)) = (u32::try_from(w), u32::try_from(h)) else {
+        return Err("screenshot too large".to_owned());
+    };
+    image::save_buffer(path, &bytes, w, h, image::ExtendedColorType::Rgba8)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Where the example session is: next to the working folder, the binary, or the source.
+pub fn find_example() -> Option<PathBuf> {
+    let relative = std::path::Path::new("sessions").join("example.ron");
+    let mut candidates = vec![relative.clone()];
+    if let Ok(exe) = std::env::current_exe() {
+        candidates.extend(exe.ancestors().skip(1).take(4).map(|d| d.join(&relative)));
+    }
+    candidates.push(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&relative));
+    candidates
+        .into_iter()
+        .find(|p| p.is_file())
+        .map(|p| std::path::absolute(&p).unwrap_or(p))
+}
 
 /// Open the app with `files`; with `screenshot`, render a few frames to a PNG and exit.
 pub fn run(files: Vec<PathBuf>, screenshot: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    let _ = (files, screenshot);
-    anyhow::bail!("the desktop app is not built yet")
+    let _ = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn"))
+        .try_init();
+    let result: Arc<Mutex<Option<Result<(), String>>>> = Arc::new(Mutex::new(None));
+    let slot = Arc::clone(&result);
+    let shot_path = screenshot.clone();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Gloss")
+            .with_app_id("gloss")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_drag_and_drop(true),
+        persist_window: screenshot.is_none(),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "gloss",
+        options,
+        Box::new(move |cc| {
+            let recovery_dir = if shot_path.is_some() {
+                None
+            } else {
+                eframe::storage_dir("gloss").map(|d| d.join("recovery"))
+            };
+            let app_options = AppOptions {
+                picker: Box::new(picker::NativePicker),
+                recovery_dir,
+                example: find_example(),
+            };
+            let mut app = GlossApp::from_creation(cc, app_options);
+            app.open_paths(files);
+            app.apply_commands(&cc.egui_ctx);
+            if let Some(path) = shot_path {
+                app.screenshot = Some(state::Screenshot {
+                    path,
+                    frames: 0,
+                    result: slot,
+                    requested: false,
+                });
+                let first = app
+                    .current_document()
+                    .and_then(|d| d.annotations.iter().find(|a| !a.orphan))
+                    .map(|a| a.id);
+                app.selected = first;
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow!("cannot open the window: {e}"))?;
+    if screenshot.is_none() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let outcome = result.lock().map(|mut s| s.take()).unwrap_or(None);
+    match outcome {
+        Some(Ok(())) => Ok(ExitCode::SUCCESS),
+        Some(Err(e)) => Err(anyhow!("screenshot failed: {e}")),
+        None => Err(anyhow!("the window closed before the screenshot was taken")),
+    }
 }

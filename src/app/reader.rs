@@ -134,14 +134,6 @@ struct CachedGalley {
     last_used: u64,
 }
 
-/// How a drag extends the selection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum DragUnit {
-    Char,
-    Word,
-    Paragraph,
-}
-
 /// Where the reader should scroll on the next frame.
 #[derive(Clone, Debug, PartialEq)]
 enum ScrollRequest {
@@ -214,9 +206,8 @@ pub struct Reader {
     frame: u64,
     selection: Option<Selection>,
     scroll_request: Option<ScrollRequest>,
-    drag: Option<DragUnit>,
-    /// Word or paragraph range the drag started on (kept whole while extending).
-    drag_origin: Option<Range<usize>>,
+    /// A selection drag is under way.
+    dragging: bool,
     flash: Option<(Range<usize>, f64)>,
     lanes: Vec<u8>,
     lanes_revision: Option<u64>,
@@ -253,8 +244,7 @@ impl Reader {
             frame: 0,
             selection: None,
             scroll_request: None,
-            drag: None,
-            drag_origin: None,
+            dragging: false,
             flash: None,
             lanes: Vec::new(),
             lanes_revision: None,
@@ -585,11 +575,17 @@ impl Reader {
                 .min_by_key(|a| a.end - a.start)
         };
 
-        // Pointer interaction.
+        // Pointer interaction. Pressing the text takes keyboard focus from any text
+        // field, so label keys pressed next annotate instead of typing.
+        if response.is_pointer_button_down_on() && !response.has_focus() {
+            response.request_focus();
+        }
         if let Some(pos) = response.interact_pointer_pos() {
             let modifiers = ui.input(|i| i.modifiers);
             if response.drag_started() {
-                let at = hit(self, ui, pos);
+                // The drag is recognised a few points after the press: anchor at the press.
+                let origin = ui.input(|i| i.pointer.press_origin()).unwrap_or(pos);
+                let at = hit(self, ui, origin);
                 if modifiers.shift {
                     if let Some(sel) = self.selection.as_mut() {
                         sel.cursor = at;
@@ -605,10 +601,9 @@ impl Reader {
                         cursor: at,
                     });
                 }
-                self.drag = Some(DragUnit::Char);
-                self.drag_origin = None;
+                self.dragging = true;
                 output.selection_changed = true;
-            } else if response.dragged() && self.drag.is_some() {
+            } else if response.dragged() && self.dragging {
                 let at = hit(self, ui, pos);
                 self.extend_drag(at);
                 output.selection_changed = true;
@@ -623,7 +618,7 @@ impl Reader {
             }
         }
         if response.drag_stopped() {
-            self.drag = None;
+            self.dragging = false;
         }
         if response.triple_clicked() {
             if let Some(pos) = response.interact_pointer_pos() {
@@ -831,12 +826,13 @@ impl Reader {
             }
         }
         if let Some(id) = hovered
-            && self.drag.is_none()
+            && !self.dragging
             && let Some(a) = view.annotations.iter().find(|a| a.id == id)
         {
             let shielded_now = shielded(a);
             let label = view.labels.iter().find(|l| l.id == a.label);
             response.on_hover_ui_at_pointer(|ui| {
+                ui.set_min_width(220.0);
                 ui.strong(label.map_or(a.label.as_str(), |l| l.name.as_str()));
                 if shielded_now {
                     ui.label("Hidden by the spoiler shield — click to reveal.");
@@ -953,7 +949,7 @@ mod tests {
 
     #[test]
     fn paragraphs_follow_lines() {
-        let reader = Reader::new(Text::new("ab\n\ncdé\n"), Id::new("r"));
+        let reader = Reader::new(Text::new("ab\n\ncdé\n"), Id::unique("r"));
         let chars: Vec<_> = reader.paragraphs.iter().map(|p| p.chars.clone()).collect();
         assert_eq!(chars, vec![0..2, 3..3, 4..7, 8..8]);
         assert_eq!(reader.word_at(5), 4..7);

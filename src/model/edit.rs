@@ -376,6 +376,62 @@ impl Session {
     }
 }
 
+/// Which single field an annotation edit changes.
+#[derive(PartialEq, Eq)]
+enum Field<'a> {
+    Note,
+    Attribute(&'a str),
+}
+
+fn changed_field<'a>(before: &'a Annotation, after: &'a Annotation) -> Option<Field<'a>> {
+    let same_rest = before.id == after.id
+        && before.label == after.label
+        && before.span() == after.span()
+        && before.orphan == after.orphan;
+    if !same_rest {
+        return None;
+    }
+    if before.note != after.note {
+        return (before.attributes == after.attributes).then_some(Field::Note);
+    }
+    let mut changed = before
+        .attributes
+        .keys()
+        .chain(after.attributes.keys())
+        .filter(|k| before.attributes.get(*k) != after.attributes.get(*k));
+    let key = changed.next()?;
+    changed
+        .all(|k| k == key)
+        .then_some(Field::Attribute(key.as_str()))
+}
+
+/// `first` followed by `second` as one edit, when they change the same field.
+fn merge(first: &Edit, second: &Edit) -> Option<Edit> {
+    let (
+        Edit::ReplaceAnnotation {
+            article: a1,
+            before: b1,
+            after: x1,
+        },
+        Edit::ReplaceAnnotation {
+            article: a2,
+            before: b2,
+            after: x2,
+        },
+    ) = (first, second)
+    else {
+        return None;
+    };
+    let field = changed_field(b1, x1)?;
+    (a1 == a2 && x1 == b2 && changed_field(b2, x2) == Some(field)).then(|| {
+        Edit::ReplaceAnnotation {
+            article: a1.clone(),
+            before: b1.clone(),
+            after: x2.clone(),
+        }
+    })
+}
+
 /// Unlimited undo and redo over applied edits.
 #[derive(Debug, Default)]
 pub struct History {
@@ -394,6 +450,21 @@ impl History {
         edit.apply(session)?;
         self.undo.push(edit);
         self.redo.clear();
+        Ok(())
+    }
+
+    /// Apply `edit`, merging it into the last recorded edit when both change the same
+    /// field of the same annotation one after the other (typing a note is one undo step).
+    pub fn apply_merging(&mut self, session: &mut Session, edit: Edit) -> Result<(), EditError> {
+        edit.apply(session)?;
+        self.redo.clear();
+        if let Some(last) = self.undo.last_mut()
+            && let Some(merged) = merge(last, &edit)
+        {
+            *last = merged;
+            return Ok(());
+        }
+        self.undo.push(edit);
         Ok(())
     }
 

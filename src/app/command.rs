@@ -1,0 +1,359 @@
+//! Every user action as one [`Command`]: its title, its default shortcut, and where it
+//! appears. Menus, key handling and the command palette are all generated from here.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use crate::formats::ExportFormat;
+use crate::model::{AnnotationId, Label};
+
+/// A user action. Panels push commands; the app applies them after the panels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Open articles or a session through the native dialog.
+    Open,
+    /// Open article files through the native dialog.
+    OpenArticle,
+    /// Open a session through the native dialog.
+    OpenSession,
+    /// Type a path to open (works without any dialog).
+    OpenPath,
+    /// Open the example session shipped in `sessions/`.
+    OpenExample,
+    /// Open a file from the recent list.
+    OpenRecent(std::path::PathBuf),
+    /// Start a new, empty session.
+    NewSession,
+    /// Save the session (asks for a path the first time).
+    Save,
+    /// Save the session under a new path.
+    SaveAs,
+    /// Export the annotations.
+    Export,
+    /// Undo the last edit.
+    Undo,
+    /// Redo the last undone edit.
+    Redo,
+    /// Show the find bar.
+    Find,
+    /// Go to the next find match.
+    FindNext,
+    /// Go to the previous find match.
+    FindPrevious,
+    /// Show spoilers as solid blocks.
+    ToggleShield,
+    /// Larger text.
+    ZoomIn,
+    /// Smaller text.
+    ZoomOut,
+    /// Default text size.
+    ZoomReset,
+    /// Switch between dark and light.
+    ToggleTheme,
+    /// List every command.
+    CommandPalette,
+    /// Annotate the selection with the label at this position (0-based).
+    AnnotateWith(usize),
+    /// Delete the selected annotation.
+    DeleteAnnotation,
+    /// Move the selected annotation's start one word earlier.
+    GrowStart,
+    /// Move the selected annotation's start one word later.
+    ShrinkStart,
+    /// Move the selected annotation's end one word later.
+    GrowEnd,
+    /// Move the selected annotation's end one word earlier.
+    ShrinkEnd,
+    /// Select the next annotation in text order.
+    NextAnnotation,
+    /// Select the previous annotation in text order.
+    PreviousAnnotation,
+    /// Copy the selected text.
+    Copy,
+    /// Select the whole article.
+    SelectAll,
+    /// Clear the selection and close bars.
+    Escape,
+    /// Show the next article of the session.
+    NextArticle,
+    /// Show the previous article of the session.
+    PreviousArticle,
+    /// Edit the label set.
+    EditLabels,
+    /// Close the window (asks about unsaved changes).
+    Quit,
+
+    // Commands with data, pushed by panels (not in menus or the palette).
+    /// Open these files (articles and/or a session).
+    OpenPaths(Vec<std::path::PathBuf>),
+    /// Show this article.
+    SelectArticle(String),
+    /// Select an annotation (and scroll the reader to it, flashing it).
+    JumpTo(AnnotationId),
+    /// Select an annotation without scrolling, or deselect.
+    Select(Option<AnnotationId>),
+    /// Give an annotation another label.
+    Relabel(AnnotationId, String),
+    /// Replace an annotation's note.
+    SetNote(AnnotationId, String),
+    /// Set an attribute of an annotation.
+    SetAttribute(AnnotationId, String, String),
+    /// Remove an attribute of an annotation.
+    RemoveAttribute(AnnotationId, String),
+    /// Annotate every find match with this label.
+    AnnotateMatches(String),
+    /// Add a label.
+    AddLabel(Label),
+    /// Change a label (same id).
+    UpdateLabel(Label),
+    /// Remove a label and the annotations using it.
+    RemoveLabel(String),
+    /// Reveal one spoiler while the shield is on.
+    Reveal(AnnotationId),
+    /// Export in this format (asks where).
+    ExportAs(ExportFormat),
+    /// Save the session to this path.
+    SaveTo(std::path::PathBuf),
+    /// Export in this format to this path.
+    ExportTo(ExportFormat, std::path::PathBuf),
+    /// Answer to the unsaved-changes prompt.
+    Unsaved(UnsavedAnswer),
+    /// Restore (true) or discard (false) the offered recovery copy.
+    Recover(bool),
+}
+
+/// Answers to "save changes?".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnsavedAnswer {
+    /// Save, then go on.
+    Save,
+    /// Throw the changes away and go on.
+    Discard,
+    /// Stay.
+    Cancel,
+}
+
+const CTRL: Modifiers = Modifiers::COMMAND;
+const CTRL_SHIFT: Modifiers = Modifiers {
+    shift: true,
+    ..Modifiers::COMMAND
+};
+const ALT: Modifiers = Modifiers::ALT;
+const ALT_SHIFT: Modifiers = Modifiers {
+    shift: true,
+    ..Modifiers::ALT
+};
+const NONE: Modifiers = Modifiers::NONE;
+const SHIFT: Modifiers = Modifiers::SHIFT;
+
+impl Command {
+    /// Every fixed command, in palette order (label commands are added per session).
+    pub const FIXED: [Self; 34] = [
+        Self::Open,
+        Self::OpenArticle,
+        Self::OpenSession,
+        Self::OpenPath,
+        Self::OpenExample,
+        Self::NewSession,
+        Self::Save,
+        Self::SaveAs,
+        Self::Export,
+        Self::Undo,
+        Self::Redo,
+        Self::Find,
+        Self::FindNext,
+        Self::FindPrevious,
+        Self::ToggleShield,
+        Self::ZoomIn,
+        Self::ZoomOut,
+        Self::ZoomReset,
+        Self::ToggleTheme,
+        Self::CommandPalette,
+        Self::DeleteAnnotation,
+        Self::GrowStart,
+        Self::ShrinkStart,
+        Self::GrowEnd,
+        Self::ShrinkEnd,
+        Self::NextAnnotation,
+        Self::PreviousAnnotation,
+        Self::Copy,
+        Self::SelectAll,
+        Self::Escape,
+        Self::NextArticle,
+        Self::PreviousArticle,
+        Self::EditLabels,
+        Self::Quit,
+    ];
+
+    /// Title for menus and the palette.
+    pub fn title(&self) -> String {
+        match self {
+            Self::Open => "Open…".into(),
+            Self::OpenArticle => "Open article…".into(),
+            Self::OpenSession => "Open session…".into(),
+            Self::OpenPath => "Open path…".into(),
+            Self::OpenExample => "Open example session".into(),
+            Self::OpenRecent(path) => format!("Open recent: {}", path.display()),
+            Self::NewSession => "New session".into(),
+            Self::Save => "Save".into(),
+            Self::SaveAs => "Save as…".into(),
+            Self::Export => "Export…".into(),
+            Self::Undo => "Undo".into(),
+            Self::Redo => "Redo".into(),
+            Self::Find => "Find…".into(),
+            Self::FindNext => "Find next".into(),
+            Self::FindPrevious => "Find previous".into(),
+            Self::ToggleShield => "Spoiler shield".into(),
+            Self::ZoomIn => "Larger text".into(),
+            Self::ZoomOut => "Smaller text".into(),
+            Self::ZoomReset => "Default text size".into(),
+            Self::ToggleTheme => "Dark / light theme".into(),
+            Self::CommandPalette => "Command palette…".into(),
+            Self::AnnotateWith(n) => format!("Annotate with label {}", n + 1),
+            Self::DeleteAnnotation => "Delete annotation".into(),
+            Self::GrowStart => "Grow start (one word earlier)".into(),
+            Self::ShrinkStart => "Shrink start (one word later)".into(),
+            Self::GrowEnd => "Grow end (one word later)".into(),
+            Self::ShrinkEnd => "Shrink end (one word earlier)".into(),
+            Self::NextAnnotation => "Next annotation".into(),
+            Self::PreviousAnnotation => "Previous annotation".into(),
+            Self::Copy => "Copy".into(),
+            Self::SelectAll => "Select all".into(),
+            Self::Escape => "Clear selection".into(),
+            Self::NextArticle => "Next article".into(),
+            Self::PreviousArticle => "Previous article".into(),
+            Self::EditLabels => "Edit labels…".into(),
+            Self::Quit => "Quit".into(),
+            Self::OpenPaths(_) => "Open files".into(),
+            Self::SelectArticle(id) => format!("Show article {id}"),
+            Self::JumpTo(id) | Self::Select(Some(id)) => format!("Select annotation {id}"),
+            Self::Select(None) => "Deselect".into(),
+            Self::Relabel(_, label) => format!("Relabel as {label}"),
+            Self::SetNote(..) => "Edit note".into(),
+            Self::SetAttribute(_, key, _) => format!("Set {key}"),
+            Self::RemoveAttribute(_, key) => format!("Remove {key}"),
+            Self::AnnotateMatches(label) => format!("Annotate all matches as {label}"),
+            Self::AddLabel(label) => format!("Add label {}", label.name),
+            Self::UpdateLabel(label) => format!("Edit label {}", label.name),
+            Self::RemoveLabel(id) => format!("Remove label {id}"),
+            Self::Reveal(_) => "Reveal spoiler".into(),
+            Self::ExportAs(format) => format!("Export as {}", format.title()),
+            Self::SaveTo(path) => format!("Save to {}", path.display()),
+            Self::ExportTo(format, path) => {
+                format!("Export {} to {}", format.name(), path.display())
+            }
+            Self::Unsaved(answer) => format!("{answer:?}"),
+            Self::Recover(_) => "Restore recovery copy".into(),
+        }
+    }
+
+    /// The default shortcuts; the first is shown in menus.
+    pub fn shortcuts(&self) -> Vec<KeyboardShortcut> {
+        let k = KeyboardShortcut::new;
+        match self {
+            Self::Open => vec![k(CTRL, Key::O)],
+            Self::OpenPath => vec![k(CTRL, Key::L)],
+            Self::NewSession => vec![k(CTRL, Key::N)],
+            Self::Save => vec![k(CTRL, Key::S)],
+            Self::SaveAs => vec![k(CTRL_SHIFT, Key::S)],
+            Self::Export => vec![k(CTRL, Key::E)],
+            Self::Undo => vec![k(CTRL, Key::Z)],
+            Self::Redo => vec![k(CTRL_SHIFT, Key::Z), k(CTRL, Key::Y)],
+            Self::Find => vec![k(CTRL, Key::F)],
+            Self::FindNext => vec![k(NONE, Key::F3)],
+            Self::FindPrevious => vec![k(SHIFT, Key::F3)],
+            Self::ToggleShield => vec![k(CTRL_SHIFT, Key::H)],
+            Self::ZoomIn => vec![k(CTRL, Key::Plus), k(CTRL, Key::Equals)],
+            Self::ZoomOut => vec![k(CTRL, Key::Minus)],
+            Self::ZoomReset => vec![k(CTRL, Key::Num0)],
+            Self::ToggleTheme => vec![k(CTRL_SHIFT, Key::T)],
+            Self::CommandPalette => vec![k(CTRL_SHIFT, Key::P)],
+            Self::DeleteAnnotation => vec![k(NONE, Key::Delete)],
+            Self::GrowStart => vec![k(ALT_SHIFT, Key::ArrowLeft)],
+            Self::ShrinkStart => vec![k(ALT_SHIFT, Key::ArrowRight)],
+            Self::GrowEnd => vec![k(ALT, Key::ArrowRight)],
+            Self::ShrinkEnd => vec![k(ALT, Key::ArrowLeft)],
+            Self::NextAnnotation => vec![k(ALT, Key::ArrowDown)],
+            Self::PreviousAnnotation => vec![k(ALT, Key::ArrowUp)],
+            Self::Copy => vec![k(CTRL, Key::C)],
+            Self::SelectAll => vec![k(CTRL, Key::A)],
+            Self::Escape => vec![k(NONE, Key::Escape)],
+            Self::NextArticle => vec![k(CTRL, Key::PageDown)],
+            Self::PreviousArticle => vec![k(CTRL, Key::PageUp)],
+            Self::Quit => vec![k(CTRL, Key::Q)],
+            Self::AnnotateWith(n) => number_key(*n).map(|key| k(NONE, key)).into_iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The first shortcut as text, e.g. `Ctrl+Shift+S`.
+    pub fn shortcut_text(&self, ctx: &egui::Context) -> String {
+        self.shortcuts()
+            .first()
+            .map(|s| ctx.format_shortcut(s))
+            .unwrap_or_default()
+    }
+
+    /// True when the shortcut must not fire while a text field has keyboard focus
+    /// (the field needs the key itself).
+    pub fn yields_to_text_fields(&self) -> bool {
+        matches!(
+            self,
+            Self::DeleteAnnotation
+                | Self::Copy
+                | Self::SelectAll
+                | Self::AnnotateWith(_)
+                | Self::GrowStart
+                | Self::ShrinkStart
+                | Self::GrowEnd
+                | Self::ShrinkEnd
+                | Self::NextAnnotation
+                | Self::PreviousAnnotation
+                | Self::FindNext
+                | Self::FindPrevious
+        )
+    }
+}
+
+/// `1`–`9` for labels 0–8.
+pub fn number_key(n: usize) -> Option<Key> {
+    [
+        Key::Num1,
+        Key::Num2,
+        Key::Num3,
+        Key::Num4,
+        Key::Num5,
+        Key::Num6,
+        Key::Num7,
+        Key::Num8,
+        Key::Num9,
+    ]
+    .get(n)
+    .copied()
+}
+
+/// The egui key for a label's letter hotkey.
+pub fn letter_key(letter: char) -> Option<Key> {
+    Key::from_name(&letter.to_ascii_uppercase().to_string())
+        .filter(|k| matches!(k.name().len(), 1) && letter.is_ascii_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcuts_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for command in Command::FIXED {
+            for s in command.shortcuts() {
+                assert!(seen.insert(s), "{s:?} used twice ({command:?})");
+            }
+        }
+    }
+
+    #[test]
+    fn letters_map_to_keys() {
+        assert_eq!(letter_key('q'), Some(Key::Q));
+        assert_eq!(letter_key('1'), None);
+    }
+}

@@ -1,0 +1,126 @@
+//! The label editor: add, rename, recolour, set the hotkey, remove (asking first when
+//! annotations use the label).
+
+use egui::Ui;
+
+use crate::app::command::Command;
+use crate::model::{Label, Rgb, Session};
+
+/// State of the label editor window.
+#[derive(Debug, Default)]
+pub struct LabelEditorState {
+    /// Window shown.
+    pub open: bool,
+    /// Name typed for a new label.
+    pub new_name: String,
+    /// Label waiting for "really remove?" (id, annotations using it).
+    pub confirm_remove: Option<(String, usize)>,
+}
+
+/// The window contents.
+pub fn labels_ui(
+    ui: &mut Ui,
+    state: &mut LabelEditorState,
+    session: &Session,
+    commands: &mut Vec<Command>,
+) {
+    egui::Grid::new("labels-grid")
+        .num_columns(5)
+        .striped(true)
+        .show(ui, |ui| {
+            ui.strong("Name");
+            ui.strong("Colour");
+            ui.strong("Key");
+            ui.strong("In use");
+            ui.strong("");
+            ui.end_row();
+            for (n, label) in session.labels.iter().enumerate() {
+                let mut edited = label.clone();
+                let name_label = ui.label(format!("{}.", n + 1));
+                let _ = name_label;
+                ui.horizontal(|ui| {
+                    let r = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut edited.name)
+                                .id_salt(("label-name", &label.id))
+                                .desired_width(140.0),
+                        )
+                        .labelled_by(name_label.id);
+                    let _ = r;
+                });
+                let mut rgb = edited.color.0;
+                let colour = ui.color_edit_button_srgb(&mut rgb);
+                let colour_label = format!("Colour of {}", label.name);
+                colour.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::ColorWell, true, &colour_label)
+                });
+                edited.color = Rgb(rgb);
+                let mut key = edited.hotkey.map(String::from).unwrap_or_default();
+                let key_label = format!("Hotkey of {}", label.name);
+                let r = ui.add(
+                    egui::TextEdit::singleline(&mut key)
+                        .id_salt(("label-key", &label.id))
+                        .desired_width(24.0)
+                        .char_limit(1),
+                );
+                r.widget_info(|| egui::WidgetInfo::text_edit(true, "", &key, &key_label));
+                edited.hotkey = key
+                    .chars()
+                    .next()
+                    .filter(char::is_ascii_alphabetic)
+                    .map(|c| c.to_ascii_uppercase());
+                let used: usize = session
+                    .documents
+                    .iter()
+                    .map(|d| d.count_label(&label.id))
+                    .sum();
+                ui.label(used.to_string());
+                if ui.button("Remove").clicked() {
+                    if used > 0 {
+                        state.confirm_remove = Some((label.id.clone(), used));
+                    } else {
+                        commands.push(Command::RemoveLabel(label.id.clone()));
+                    }
+                }
+                ui.end_row();
+                if edited != *label && !edited.name.trim().is_empty() {
+                    commands.push(Command::UpdateLabel(edited));
+                }
+            }
+        });
+    ui.separator();
+    ui.horizontal(|ui| {
+        let label = ui.label("New label:");
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.new_name)
+                    .hint_text("name")
+                    .desired_width(160.0),
+            )
+            .labelled_by(label.id);
+        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let name = state.new_name.trim().to_owned();
+        if (ui.button("Add label").clicked() || enter) && !name.is_empty() {
+            let base = Label::id_from_name(&name);
+            let mut id = base.clone();
+            let mut n = 2;
+            while session.label(&id).is_some() {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            let palette = [
+                [0x98, 0xc3, 0x79],
+                [0xc6, 0x78, 0xdd],
+                [0x56, 0xb6, 0xc2],
+                [0xd1, 0x9a, 0x66],
+            ];
+            let color = palette
+                .get(session.labels.len() % palette.len())
+                .copied()
+                .unwrap_or([0xaa; 3]);
+            commands.push(Command::AddLabel(Label::new(&id, &name, Rgb(color))));
+            state.new_name.clear();
+        }
+    });
+    ui.weak("Labels 1–9 also answer to the number keys, in this order.");
+}

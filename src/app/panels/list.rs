@@ -1,0 +1,148 @@
+//! The annotation list: the current article's annotations in text order, filtered by
+//! label and text; a click scrolls the reader to the span and flashes it.
+
+use std::collections::HashSet;
+
+use egui::{Color32, Sense, Ui, vec2};
+
+use super::{label_color, shorten};
+use crate::app::command::Command;
+use crate::model::{AnnotationId, Document, Label};
+
+/// Filter state of the list.
+#[derive(Debug, Default)]
+pub struct ListState {
+    /// Show only annotations whose quote, note or attributes contain this.
+    pub text: String,
+    /// Labels hidden from the list.
+    pub hidden: HashSet<String>,
+}
+
+/// The list with its filter.
+pub fn list_ui(
+    ui: &mut Ui,
+    state: &mut ListState,
+    doc: &Document,
+    labels: &[Label],
+    selected: Option<AnnotationId>,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        for label in labels {
+            let shown = !state.hidden.contains(&label.id);
+            let count = doc.count_label(&label.id);
+            let text = egui::RichText::new(format!("{} {count}", label.name)).color(if shown {
+                label_color(label)
+            } else {
+                ui.visuals().weak_text_color()
+            });
+            if ui
+                .selectable_label(shown, text)
+                .on_hover_text("Show or hide this label in the list")
+                .clicked()
+            {
+                if shown {
+                    state.hidden.insert(label.id.clone());
+                } else {
+                    state.hidden.remove(&label.id);
+                }
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Filter:");
+        ui.add(
+            egui::TextEdit::singleline(&mut state.text)
+                .hint_text("quote, note or attribute")
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+    });
+    let needle = state.text.to_lowercase();
+    let rows: Vec<usize> = doc
+        .annotations
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| !state.hidden.contains(&a.label))
+        .filter(|(_, a)| {
+            needle.is_empty()
+                || a.text.to_lowercase().contains(&needle)
+                || a.note.to_lowercase().contains(&needle)
+                || a.attributes
+                    .values()
+                    .any(|v| v.to_lowercase().contains(&needle))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    ui.label(format!(
+        "{} of {} annotations",
+        rows.len(),
+        doc.annotations.len()
+    ));
+    ui.separator();
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 8.0;
+    egui::ScrollArea::vertical()
+        .id_salt("annotation-list")
+        .auto_shrink([false, false])
+        .show_rows(ui, row_height, rows.len(), |ui, range| {
+            for &i in rows.get(range).unwrap_or_default() {
+                let Some(a) = doc.annotations.get(i) else {
+                    continue;
+                };
+                let label = labels.iter().find(|l| l.id == a.label);
+                let color = label.map_or(Color32::GRAY, label_color);
+                let is_selected = selected == Some(a.id);
+                let (rect, response) = ui.allocate_exact_size(
+                    vec2(ui.available_width(), row_height - 2.0),
+                    Sense::click(),
+                );
+                let visuals = ui.style().interact_selectable(&response, is_selected);
+                if is_selected || response.hovered() {
+                    ui.painter().rect_filled(rect, 3.0, visuals.bg_fill);
+                }
+                ui.painter().rect_filled(
+                    egui::Rect::from_min_size(rect.min, vec2(4.0, rect.height())),
+                    1.0,
+                    color,
+                );
+                let name = label.map_or(a.label.as_str(), |l| l.name.as_str());
+                let first = if a.orphan {
+                    format!("⚠ orphan · {name}: “{}”", shorten(&a.text, 60))
+                } else {
+                    format!("{name}: “{}”", shorten(&a.text, 60))
+                };
+                let mut second = shorten(&a.note, 60);
+                if second.is_empty() {
+                    second = a
+                        .attributes
+                        .iter()
+                        .filter(|(_, v)| !v.is_empty())
+                        .map(|(k, v)| format!("{k}: {v}"))
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                }
+                let text_pos = rect.min + vec2(10.0, 3.0);
+                let font = egui::TextStyle::Body.resolve(ui.style());
+                ui.painter().text(
+                    text_pos,
+                    egui::Align2::LEFT_TOP,
+                    first.clone(),
+                    font.clone(),
+                    visuals.text_color(),
+                );
+                ui.painter().text(
+                    text_pos + vec2(0.0, row_height / 2.0 - 3.0),
+                    egui::Align2::LEFT_TOP,
+                    second,
+                    font,
+                    ui.visuals().weak_text_color(),
+                );
+                response.widget_info(|| {
+                    egui::WidgetInfo::selected(egui::Role::ListItem, true, is_selected, &first)
+                });
+                if response.clicked() {
+                    commands.push(Command::JumpTo(a.id));
+                }
+            }
+        });
+}
