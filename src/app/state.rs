@@ -632,6 +632,14 @@ impl GlossApp {
     }
 
     fn step_match(&mut self, forward: bool) {
+        // The query may have changed in this very frame (typed, then Enter).
+        if let Some(doc) = self
+            .current
+            .as_ref()
+            .and_then(|id| self.session.document(id))
+        {
+            self.find.refresh(&doc.article.id, &doc.article.text);
+        }
         let n = self.find.matches.len();
         if n == 0 {
             return;

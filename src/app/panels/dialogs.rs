@@ -35,7 +35,7 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, commands: &mut Vec<Co
                 let (heading, prompt, action) = match purpose {
                     PathPurpose::Open => (
                         "Open path",
-                        "Path of an article (.txt, .md, .html) or a session (.ron); one per line:",
+                        "Path of an article (.txt, .md, .html) or a session (.ron):",
                         "Open",
                     ),
                     PathPurpose::SaveSession => ("Save session", "Save the session as:", "Save"),
