@@ -359,6 +359,13 @@ fn write_atomic_inner(path: &Path, bytes: &[u8], keep_backup: bool) -> std::io::
         .tempfile_in(&dir)?;
     temp.write_all(bytes)?;
     temp.flush()?;
+    // Temporary files are private (0600); give the result the old file's permissions,
+    // or ordinary ones for a new file.
+    let permissions = match std::fs::metadata(path) {
+        Ok(meta) => meta.permissions(),
+        Err(_) => default_permissions(temp.as_file())?,
+    };
+    temp.as_file().set_permissions(permissions)?;
     temp.as_file().sync_all()?;
     if keep_backup && path.is_file() {
         let mut backup = path.as_os_str().to_owned();
@@ -378,6 +385,17 @@ fn write_atomic_inner(path: &Path, bytes: &[u8], keep_backup: bool) -> std::io::
         let _ = dir.sync_all();
     }
     Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions(_file: &std::fs::File) -> std::io::Result<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt as _;
+    Ok(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions(file: &std::fs::File) -> std::io::Result<std::fs::Permissions> {
+    Ok(file.metadata()?.permissions())
 }
 
 fn absolute_dir(path: &Path) -> PathBuf {
