@@ -67,18 +67,21 @@ pub fn reanchor(annotation: &Annotation, text: &Text) -> Anchoring {
         .filter(|&&(_, score)| score == best)
         .map(|&(byte, _)| byte)
         .collect();
-    if full > 0 && best == full && best_places.len() == 1 {
-        if let Some(span) = best_places.first().and_then(|&b| to_span(b)) {
-            return Anchoring::ByContext(span);
-        }
+    if full > 0
+        && best == full
+        && best_places.len() == 1
+        && let Some(span) = best_places.first().and_then(|&b| to_span(b))
+    {
+        return Anchoring::ByContext(span);
     }
     if let [only] = occurrences.as_slice() {
         return to_span(*only).map_or(Anchoring::Orphan, Anchoring::ByUniqueQuote);
     }
-    if best >= MIN_CONTEXT_AGREEMENT && best_places.len() == 1 {
-        if let Some(span) = best_places.first().and_then(|&b| to_span(b)) {
-            return Anchoring::ByContext(span);
-        }
+    if best >= MIN_CONTEXT_AGREEMENT
+        && best_places.len() == 1
+        && let Some(span) = best_places.first().and_then(|&b| to_span(b))
+    {
+        return Anchoring::ByContext(span);
     }
     Anchoring::Orphan
 }

@@ -241,7 +241,10 @@ mod tests {
             snapped("abc", 1..9),
             Err(SpanError::OutOfBounds { .. })
         ));
-        assert_eq!(snapped("abcdef", 4..1).unwrap(), "bcd");
+        assert_eq!(
+            snapped("abcdef", Range { start: 4, end: 1 }).unwrap(),
+            "bcd"
+        );
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl<'de> Deserialize<'de> for Rgb {
 }
 
 /// An attribute a label suggests for its annotations, e.g. quote → `speaker`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AttributeSpec {
     /// Attribute key, e.g. `status`.
@@ -51,16 +51,6 @@ pub struct AttributeSpec {
     pub choices: Vec<String>,
     /// Value a new annotation starts with; empty means the key is not set until edited.
     pub default: String,
-}
-
-impl Default for AttributeSpec {
-    fn default() -> Self {
-        Self {
-            key: String::new(),
-            choices: Vec::new(),
-            default: String::new(),
-        }
-    }
 }
 
 impl AttributeSpec {

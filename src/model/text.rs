@@ -36,7 +36,7 @@ impl Text {
         let mut utf16 = 0usize;
         let mut char_len = 0usize;
         for (byte, ch) in text.char_indices() {
-            if char_len % CHECKPOINT_EVERY == 0 {
+            if char_len.is_multiple_of(CHECKPOINT_EVERY) {
                 checkpoints.push(Checkpoint {
                     byte: to_u32(byte),
                     utf16: to_u32(utf16),
@@ -45,7 +45,7 @@ impl Text {
             char_len += 1;
             utf16 += ch.len_utf16();
         }
-        if char_len % CHECKPOINT_EVERY == 0 {
+        if char_len.is_multiple_of(CHECKPOINT_EVERY) {
             checkpoints.push(Checkpoint {
                 byte: to_u32(text.len()),
                 utf16: to_u32(utf16),
