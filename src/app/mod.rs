@@ -327,7 +327,7 @@ impl GlossApp {
                 let saved = if self.session.documents.is_empty() {
                     String::new()
                 } else if self.is_dirty() {
-                    "● unsaved changes".to_owned()
+                    "unsaved changes".to_owned()
                 } else {
                     "saved".to_owned()
                 };

@@ -1,6 +1,8 @@
 //! File dialogs behind a trait, so tests inject answers and never open a dialog.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use crate::formats::{ARTICLE_EXTENSIONS, SESSION_EXTENSION};
 
@@ -77,21 +79,44 @@ impl FilePicker for NativePicker {
     }
 }
 
-/// A picker that answers from queues (for tests and scripted runs).
-#[derive(Debug, Default)]
+/// A picker that answers from queues (for tests and scripted runs). Clones share the
+/// queues, so a test keeps one clone and feeds answers while the app holds the other.
+#[derive(Clone, Debug, Default)]
 pub struct ScriptedPicker {
-    /// Answers to `open`, first first.
-    pub opens: std::collections::VecDeque<Vec<PathBuf>>,
-    /// Answers to `save`, first first.
-    pub saves: std::collections::VecDeque<Option<PathBuf>>,
+    opens: Arc<Mutex<VecDeque<Vec<PathBuf>>>>,
+    saves: Arc<Mutex<VecDeque<Option<PathBuf>>>>,
+}
+
+impl ScriptedPicker {
+    /// The next `open` answers these paths.
+    pub fn push_open(&self, paths: Vec<PathBuf>) {
+        if let Ok(mut q) = self.opens.lock() {
+            q.push_back(paths);
+        }
+    }
+
+    /// The next `save` answers this path (`None`: cancelled).
+    pub fn push_save(&self, path: Option<PathBuf>) {
+        if let Ok(mut q) = self.saves.lock() {
+            q.push_back(path);
+        }
+    }
 }
 
 impl FilePicker for ScriptedPicker {
     fn open(&mut self, _kind: OpenKind) -> Vec<PathBuf> {
-        self.opens.pop_front().unwrap_or_default()
+        self.opens
+            .lock()
+            .ok()
+            .and_then(|mut q| q.pop_front())
+            .unwrap_or_default()
     }
 
     fn save(&mut self, _kind: SaveKind, _suggested: &str) -> Option<PathBuf> {
-        self.saves.pop_front().flatten()
+        self.saves
+            .lock()
+            .ok()
+            .and_then(|mut q| q.pop_front())
+            .flatten()
     }
 }

@@ -531,8 +531,6 @@ impl Reader {
             Sense::click_and_drag(),
         );
         let response = response.on_hover_cursor(CursorIcon::Text);
-        response
-            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, "Article text"));
         let painter = ui.painter_at(
             rect.intersect(viewport.translate(rect.min.to_vec2()))
                 .expand(0.0),
@@ -825,6 +823,14 @@ impl Reader {
                 }
             }
         }
+        // Screen readers (and UI tests) get the visible text, spoilers hidden by the shield
+        // replaced by a marker, exactly as a sighted reader sees it.
+        let shown_text = self.visible_text(&visible, &candidates, view);
+        response.widget_info(|| {
+            let mut info = egui::WidgetInfo::labeled(egui::Role::Document, true, "Article text");
+            info.current_text_value = Some(shown_text.clone());
+            info
+        });
         if let Some(id) = hovered
             && !self.dragging
             && let Some(a) = view.annotations.iter().find(|a| a.id == id)
@@ -849,6 +855,44 @@ impl Reader {
             });
         }
         self.evict(visible.len());
+    }
+
+    /// The text of the visible paragraphs, with shielded spoilers replaced.
+    fn visible_text(
+        &self,
+        visible: &[(usize, Pos2, Arc<Galley>)],
+        candidates: &[usize],
+        view: &ReaderView<'_>,
+    ) -> String {
+        let (Some((first, _, _)), Some((last, _, _))) = (visible.first(), visible.last()) else {
+            return String::new();
+        };
+        let (Some(start), Some(end)) = (
+            self.paragraphs.get(*first).map(|p| p.chars.start),
+            self.paragraphs.get(*last).map(|p| p.chars.end),
+        ) else {
+            return String::new();
+        };
+        let mut hidden: Vec<Range<usize>> = candidates
+            .iter()
+            .filter_map(|&k| view.annotations.get(k))
+            .filter(|a| view.shield && a.label == "spoiler" && !view.revealed.contains(&a.id))
+            .map(|a| a.start.max(start)..a.end.min(end))
+            .filter(|r| !r.is_empty())
+            .collect();
+        hidden.sort_by_key(|r| r.start);
+        let mut out = String::new();
+        let mut at = start;
+        for range in hidden {
+            if range.end <= at {
+                continue;
+            }
+            out.push_str(self.text.slice(at..range.start.max(at)).unwrap_or_default());
+            out.push_str("[spoiler]");
+            at = range.end;
+        }
+        out.push_str(self.text.slice(at..end).unwrap_or_default());
+        out
     }
 
     fn extend_drag(&mut self, at: usize) {

@@ -33,7 +33,7 @@ pub fn articles_ui(
                         let n = doc.count_label(&label.id);
                         if n > 0 {
                             ui.label(
-                                egui::RichText::new(format!("● {n}"))
+                                egui::RichText::new(format!("{} {n}", label.name))
                                     .color(label_color(label))
                                     .small(),
                             )
@@ -42,7 +42,7 @@ pub fn articles_ui(
                     }
                     let orphans = doc.orphan_count();
                     if orphans > 0 {
-                        ui.label(egui::RichText::new(format!("⚠ {orphans}")).small())
+                        ui.label(egui::RichText::new(format!("{orphans} orphaned")).small())
                             .on_hover_text("orphaned annotations");
                     }
                 });

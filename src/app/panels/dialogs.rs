@@ -163,7 +163,7 @@ pub fn messages_ui(ctx: &egui::Context, messages: &mut Vec<Message>, now: f64) {
                             text
                         };
                         ui.add(egui::Label::new(text).wrap());
-                        if m.error && ui.small_button("✕").on_hover_text("Dismiss").clicked() {
+                        if m.error && ui.small_button("Dismiss").clicked() {
                             dismiss = Some(i);
                         }
                     });

@@ -191,7 +191,7 @@ pub fn editor_ui(
                     commands.push(Command::SetAttribute(id, key.clone(), edited));
                 }
                 if ui
-                    .small_button("✕")
+                    .small_button("Remove")
                     .on_hover_text(format!("Remove {key}"))
                     .clicked()
                 {

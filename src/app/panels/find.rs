@@ -132,13 +132,17 @@ pub fn find_ui(ui: &mut Ui, state: &mut FindState, labels: &[Label], commands: &
         };
         ui.label(count);
         if ui
-            .button("▲")
+            .button("Previous")
             .on_hover_text("Previous match (Shift+Enter)")
             .clicked()
         {
             commands.push(Command::FindPrevious);
         }
-        if ui.button("▼").on_hover_text("Next match (Enter)").clicked() {
+        if ui
+            .button("Next")
+            .on_hover_text("Next match (Enter)")
+            .clicked()
+        {
             commands.push(Command::FindNext);
         }
         ui.add_enabled_ui(!state.matches.is_empty(), |ui| {
@@ -151,7 +155,7 @@ pub fn find_ui(ui: &mut Ui, state: &mut FindState, labels: &[Label], commands: &
                 }
             });
         });
-        if ui.button("✕").on_hover_text("Close (Esc)").clicked() {
+        if ui.button("Close").on_hover_text("Close (Esc)").clicked() {
             state.open = false;
         }
     });

@@ -107,7 +107,7 @@ pub fn list_ui(
                 );
                 let name = label.map_or(a.label.as_str(), |l| l.name.as_str());
                 let first = if a.orphan {
-                    format!("⚠ orphan · {name}: “{}”", shorten(&a.text, 60))
+                    format!("ORPHAN {name}: “{}”", shorten(&a.text, 60))
                 } else {
                     format!("{name}: “{}”", shorten(&a.text, 60))
                 };

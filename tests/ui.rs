@@ -1,0 +1,388 @@
+//! The desktop app driven through its accessible labels with egui_kittest: open an
+//! article, annotate, relabel, undo/redo, type a note, save and reload, export, shield,
+//! and the unsaved-changes prompt. `harness.run()` also fails on any editable widget
+//! without an accessible name.
+
+use std::path::PathBuf;
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use gloss::app::picker::ScriptedPicker;
+use gloss::app::{AppOptions, GlossApp, Settings};
+
+const ARTICLE: &str = "The Quiet Harbour\n\n\
+The ferry captain said the crossing would close for good in March.\n\n\
+“We kept the lights on for forty years,” said Marta Quell, who ran the café by the pier.\n\n\
+In the last chapter, the lighthouse keeper turns out to be the missing heir.\n\n\
+The council claims the new bridge will cut travel times by half.\n";
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    picker: ScriptedPicker,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("harbour.txt"), ARTICLE).unwrap();
+        Self {
+            dir,
+            picker: ScriptedPicker::default(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn harness(&self) -> Harness<'static, GlossApp> {
+        let picker = self.picker.clone();
+        let recovery = self.path("recovery");
+        let mut harness = Harness::builder()
+            .with_size([1280.0, 800.0])
+            .build_eframe(move |_cc| {
+                GlossApp::new(
+                    AppOptions {
+                        picker: Box::new(picker),
+                        recovery_dir: Some(recovery),
+                        example: None,
+                    },
+                    Settings::default(),
+                )
+            });
+        harness.run();
+        harness
+    }
+
+    /// Start the app and open the fixture article from the start screen.
+    fn opened(&self) -> Harness<'static, GlossApp> {
+        let mut harness = self.harness();
+        self.picker.push_open(vec![self.path("harbour.txt")]);
+        harness.get_by_label("Open article…").click();
+        harness.run();
+        harness
+    }
+}
+
+/// Select `text` with the find bar (Ctrl+F, type, Enter) and close the bar (Esc),
+/// leaving the match selected in the reader.
+fn select_by_find(harness: &mut Harness<'_, GlossApp>, text: &str) {
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    let field = harness.get_by_label("Find:");
+    field.type_text(text);
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+}
+
+fn annotation_count(harness: &Harness<'_, GlossApp>) -> usize {
+    harness.state().session.annotation_count()
+}
+
+fn reader_text(harness: &Harness<'_, GlossApp>) -> String {
+    harness
+        .get_by_label("Article text")
+        .value()
+        .unwrap_or_default()
+}
+
+#[test]
+fn select_press_q_and_see_the_quote_in_the_list() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    assert!(
+        reader_text(&harness).contains("forty years"),
+        "the article is shown"
+    );
+    select_by_find(&mut harness, "We kept the lights on for forty years");
+    harness.key_press(Key::Q);
+    harness.run();
+    assert_eq!(annotation_count(&harness), 1);
+    harness.get_by_label("Quote: “We kept the lights on for forty years”");
+    let doc = &harness.state().session.documents[0];
+    let a = &doc.annotations[0];
+    assert_eq!(a.label, "quote");
+    assert_eq!(
+        doc.article.text.slice(a.span()),
+        Some("We kept the lights on for forty years")
+    );
+}
+
+#[test]
+fn relabel_then_undo_and_redo() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    select_by_find(&mut harness, "the new bridge will cut travel times by half");
+    harness.key_press(Key::Q);
+    harness.run();
+    // Relabel through the editor's label box.
+    harness.get_by_label("Label:").click();
+    harness.run();
+    harness.get_by_label("Claim").click();
+    harness.run();
+    let label =
+        |h: &Harness<'_, GlossApp>| h.state().session.documents[0].annotations[0].label.clone();
+    assert_eq!(label(&harness), "claim");
+    harness.get_by_label("Claim: “the new bridge will cut travel times by half”");
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(label(&harness), "quote", "undo restores the old label");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(
+        annotation_count(&harness),
+        0,
+        "second undo removes the annotation"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    assert_eq!(annotation_count(&harness), 1, "Ctrl+Shift+Z redoes");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    harness.run();
+    assert_eq!(label(&harness), "claim", "Ctrl+Y redoes the relabel");
+}
+
+#[test]
+fn typing_a_note_is_one_undo_step_and_speaker_is_an_attribute() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    select_by_find(&mut harness, "We kept the lights on for forty years");
+    harness.key_press(Key::Q);
+    harness.run();
+    // The new annotation's note field has the keyboard at once.
+    assert!(harness.get_by_label("Note:").is_focused());
+    harness
+        .get_by_label("Note:")
+        .type_text("Said on the last night");
+    harness.run();
+    harness.get_by_label("speaker").click();
+    harness.run();
+    harness.get_by_label("speaker").type_text("Marta Quell");
+    harness.run();
+    {
+        let a = &harness.state().session.documents[0].annotations[0];
+        assert_eq!(a.note, "Said on the last night");
+        assert_eq!(
+            a.attributes.get("speaker").map(String::as_str),
+            Some("Marta Quell")
+        );
+    }
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    let a = &harness.state().session.documents[0].annotations[0];
+    assert!(
+        !a.attributes.contains_key("speaker"),
+        "undo takes the speaker back"
+    );
+    assert_eq!(a.note, "Said on the last night", "…but not the note");
+}
+
+#[test]
+fn save_to_a_folder_and_reload() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    select_by_find(&mut harness, "the missing heir");
+    harness.key_press(Key::S);
+    harness.run();
+    assert!(harness.state().is_dirty());
+    let session = fx.path("work.ron");
+    fx.picker.push_save(Some(session.clone()));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    assert!(session.is_file(), "Ctrl+S saved through the picker");
+    assert!(!harness.state().is_dirty());
+    assert!(harness.state().window_title().starts_with("work.ron"));
+
+    // A fresh app opens the saved session and shows the same annotation.
+    let mut again = fx.harness();
+    fx.picker.push_open(vec![session]);
+    again.get_by_label("Open session…").click();
+    again.run();
+    again.get_by_label("Spoiler: “the missing heir”");
+    assert_eq!(again.state().session, harness.state().session);
+}
+
+#[test]
+fn export_json_through_the_dialog() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    select_by_find(&mut harness, "Marta Quell");
+    harness.key_press(Key::C);
+    harness.run();
+    let out = fx.path("out.json");
+    fx.picker.push_save(Some(out.clone()));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    harness.run();
+    harness.get_by_label("Export…").click();
+    harness.run();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(json["schema"], 1);
+    let article = &json["articles"][0];
+    let a = &article["annotations"][0];
+    assert_eq!(a["label"], "claim");
+    assert_eq!(a["text"], "Marta Quell");
+    let text: Vec<char> = article["text"].as_str().unwrap().chars().collect();
+    let start = a["start"].as_u64().unwrap() as usize;
+    let end = a["end"].as_u64().unwrap() as usize;
+    assert_eq!(text[start..end].iter().collect::<String>(), "Marta Quell");
+    // "“" is 3 bytes in UTF-8 and 1 unit in UTF-16: the offsets differ by unit.
+    assert!(a["start_utf8"].as_u64().unwrap() > a["start"].as_u64().unwrap());
+}
+
+#[test]
+fn the_shield_hides_spoiler_text_until_clicked() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    select_by_find(
+        &mut harness,
+        "the lighthouse keeper turns out to be the missing heir",
+    );
+    harness.key_press(Key::S);
+    harness.run();
+    assert!(reader_text(&harness).contains("missing heir"));
+    harness.get_by_label("Spoiler shield").click();
+    harness.run();
+    let shown = reader_text(&harness);
+    assert!(
+        !shown.contains("missing heir"),
+        "shielded text is not shown: {shown}"
+    );
+    assert!(shown.contains("[spoiler]"));
+    assert!(
+        shown.contains("forty years"),
+        "the rest of the article is still there"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::H);
+    harness.run();
+    assert!(
+        reader_text(&harness).contains("missing heir"),
+        "Ctrl+Shift+H turns it off"
+    );
+}
+
+#[test]
+fn unsaved_changes_prompt_on_new_session_and_on_close() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    select_by_find(&mut harness, "ferry captain");
+    harness.key_press(Key::Q);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    harness.run();
+    harness.get_by_label("Save changes?");
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert_eq!(annotation_count(&harness), 1, "Cancel keeps the session");
+    assert!(harness.query_by_label("Save changes?").is_none());
+
+    // The window's close button asks too.
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.run();
+    harness.get_by_label("Save changes?");
+    harness.get_by_label("Discard").click();
+    harness.run();
+    assert!(!harness.state().is_dirty());
+}
+
+#[test]
+fn a_bad_file_shows_its_error_and_keeps_the_session() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    select_by_find(&mut harness, "ferry captain");
+    harness.key_press(Key::Q);
+    harness.run();
+    let binary = fx.path("image.txt");
+    std::fs::write(&binary, b"\x89PNG\0\0\0binary").unwrap();
+    fx.picker.push_open(vec![binary]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    harness.run();
+    harness.get_by_label_contains("binary file");
+    assert_eq!(annotation_count(&harness), 1);
+    assert_eq!(harness.state().session.documents.len(), 1);
+}
+
+#[test]
+fn opening_the_same_article_again_switches_to_it() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    fx.picker.push_open(vec![fx.path("harbour.txt")]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    harness.run();
+    assert_eq!(harness.state().session.documents.len(), 1);
+}
+
+#[test]
+fn open_path_prompt_works_without_any_dialog() {
+    let fx = Fixture::new();
+    let mut harness = fx.harness();
+    harness.get_by_label("Open path…").click();
+    harness.run();
+    let path = fx.path("harbour.txt");
+    harness
+        .get_by_label("Path of an article (.txt, .md, .html) or a session (.ron):")
+        .type_text(&path.display().to_string());
+    harness.run();
+    harness.get_by_label("Open").click();
+    harness.run();
+    assert_eq!(harness.state().session.documents.len(), 1);
+    assert!(reader_text(&harness).contains("ferry captain"));
+}
+
+#[test]
+fn label_editor_and_palette_have_named_widgets() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
+    harness.run();
+    harness.get_by_label("Command:").type_text("edit labels");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    harness.get_by_label("New label:").click();
+    harness.run();
+    harness.get_by_label("New label:").type_text("Source");
+    harness.run();
+    harness.get_by_label("Add label").click();
+    harness.run();
+    assert!(harness.state().session.label("source").is_some());
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
+    harness.run();
+    harness.get_by_label("Command:").type_text("shield");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert!(
+        harness.state().settings.shield,
+        "the palette ran the shield command"
+    );
+}
+
+#[test]
+fn recovery_copy_is_offered_after_a_crash() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    select_by_find(&mut harness, "ferry captain");
+    harness.key_press(Key::Q);
+    harness.run();
+    // eframe calls this every 30 s and on exit; then the process "crashes".
+    harness.state_mut().persist(None);
+    drop(harness);
+    let mut next = fx.harness();
+    next.get_by_label("Restore unsaved work?");
+    next.get_by_label("Restore").click();
+    next.run();
+    assert_eq!(annotation_count(&next), 1);
+    assert!(next.state().is_dirty(), "restored work still needs saving");
+}
