@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(command) => run_command(command),
-        None => gloss::app::run(cli.files, cli.screenshot),
+        None => gloss::app::run(cli.files, cli.screenshot.as_deref()),
     };
     match result {
         Ok(code) => code,

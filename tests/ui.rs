@@ -3,6 +3,9 @@
 //! and the unsaved-changes prompt. `harness.run()` also fails on any editable widget
 //! without an accessible name.
 
+// Test helpers outside #[test] fns may panic on broken fixtures.
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use egui::{Key, Modifiers};

@@ -11,7 +11,7 @@ pub mod reader;
 pub mod recovery;
 pub mod state;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -405,12 +405,12 @@ pub fn find_example() -> Option<PathBuf> {
 }
 
 /// Open the app with `files`; with `screenshot`, render a few frames to a PNG and exit.
-pub fn run(files: Vec<PathBuf>, screenshot: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+pub fn run(files: Vec<PathBuf>, screenshot: Option<&Path>) -> anyhow::Result<ExitCode> {
     let _ = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn"))
         .try_init();
     let result: Arc<Mutex<Option<Result<(), String>>>> = Arc::new(Mutex::new(None));
     let slot = Arc::clone(&result);
-    let shot_path = screenshot.clone();
+    let shot_path = screenshot.map(Path::to_path_buf);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Gloss")

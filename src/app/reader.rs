@@ -640,22 +640,22 @@ impl Reader {
                 });
                 output.selection_changed = true;
             }
-        } else if response.clicked() {
-            if let Some(pos) = response.interact_pointer_pos() {
-                let at = hit(self, ui, pos);
-                let modifiers = ui.input(|i| i.modifiers);
-                if modifiers.shift {
-                    let anchor = self.selection.map_or(at, |s| s.anchor);
-                    self.selection = Some(Selection { anchor, cursor: at });
-                    output.selection_changed = true;
-                } else {
-                    self.selection = None;
-                    output.selection_changed = true;
-                    match annotation_at(at) {
-                        Some(a) if shielded(a) => output.revealed = Some(a.id),
-                        Some(a) => output.clicked = Some(a.id),
-                        None => output.clicked_nothing = true,
-                    }
+        } else if response.clicked()
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            let at = hit(self, ui, pos);
+            let modifiers = ui.input(|i| i.modifiers);
+            if modifiers.shift {
+                let anchor = self.selection.map_or(at, |s| s.anchor);
+                self.selection = Some(Selection { anchor, cursor: at });
+                output.selection_changed = true;
+            } else {
+                self.selection = None;
+                output.selection_changed = true;
+                match annotation_at(at) {
+                    Some(a) if shielded(a) => output.revealed = Some(a.id),
+                    Some(a) => output.clicked = Some(a.id),
+                    None => output.clicked_nothing = true,
                 }
             }
         }
@@ -738,7 +738,7 @@ impl Reader {
                 }
             }
             // Selection.
-            if let Some(range) = selection.as_ref().and_then(|s| local(s)) {
+            if let Some(range) = selection.as_ref().and_then(&local) {
                 for r in range_rects(galley, range) {
                     painter.rect_filled(
                         r.translate(origin.to_vec2()),

@@ -99,7 +99,7 @@ impl Recovery {
                 written,
             });
         }
-        found.sort_by(|a, b| b.written.cmp(&a.written));
+        found.sort_by_key(|f| std::cmp::Reverse(f.written));
         found
     }
 }
