@@ -141,6 +141,8 @@ enum ScrollRequest {
     Span(Range<usize>, bool),
     /// Keep this paragraph at this offset from the top (after a re-layout).
     Keep(usize, f32),
+    /// Scroll to this offset from the top, in points.
+    Offset(f32),
 }
 
 /// The selection as global char offsets: `anchor` stays, `cursor` moves.
@@ -214,6 +216,8 @@ pub struct Reader {
     /// Top paragraph and the offset into it, for keeping the place on re-layout.
     top: (usize, f32),
     viewport_height: f32,
+    /// Current scroll offset, in points.
+    offset: f32,
     id: Id,
 }
 
@@ -250,6 +254,7 @@ impl Reader {
             lanes_revision: None,
             top: (0, 0.0),
             viewport_height: 0.0,
+            offset: 0.0,
             id,
         }
     }
@@ -286,6 +291,61 @@ impl Reader {
     /// Scroll so `span` is visible on the next frame; `flash` highlights it briefly.
     pub fn scroll_to(&mut self, span: Range<usize>, flash: bool) {
         self.scroll_request = Some(ScrollRequest::Span(span, flash));
+    }
+
+    /// Scroll to `offset` points from the top on the next frame.
+    pub fn set_scroll_offset(&mut self, offset: f32) {
+        self.scroll_request = Some(ScrollRequest::Offset(offset.max(0.0)));
+    }
+
+    /// The scroll offset of the last frame, in points.
+    pub fn scroll_offset(&self) -> f32 {
+        self.offset
+    }
+
+    /// Height of the visible part of the last frame, in points.
+    pub fn viewport_height(&self) -> f32 {
+        self.viewport_height
+    }
+
+    /// Height of the whole article as currently known (measured or estimated), in points.
+    pub fn content_height(&self) -> f32 {
+        self.heights.total() as f32
+    }
+
+    fn text_id(&self) -> Id {
+        self.id.with("text")
+    }
+
+    /// Page and line keys while the reader has keyboard focus.
+    fn keyboard_scroll(&mut self, ui: &Ui, key: LayoutKey) {
+        if self.scroll_request.is_some() || !ui.memory(|m| m.has_focus(self.text_id())) {
+            return;
+        }
+        let page = (self.viewport_height - Self::row_height(key.font_size) * 2.0).max(40.0);
+        let line = Self::row_height(key.font_size) * 3.0;
+        let delta = ui.input_mut(|i| {
+            let none = egui::Modifiers::NONE;
+            if i.consume_key(none, egui::Key::PageDown) || i.consume_key(none, egui::Key::Space) {
+                Some(page)
+            } else if i.consume_key(none, egui::Key::PageUp) {
+                Some(-page)
+            } else if i.consume_key(none, egui::Key::ArrowDown) {
+                Some(line)
+            } else if i.consume_key(none, egui::Key::ArrowUp) {
+                Some(-line)
+            } else if i.consume_key(egui::Modifiers::COMMAND, egui::Key::Home) {
+                Some(f32::NEG_INFINITY)
+            } else if i.consume_key(egui::Modifiers::COMMAND, egui::Key::End) {
+                Some(f32::INFINITY)
+            } else {
+                None
+            }
+        });
+        if let Some(delta) = delta {
+            let max = (self.content_height() - self.viewport_height * 0.5).max(0.0);
+            self.set_scroll_offset((self.offset + delta).clamp(0.0, max));
+        }
     }
 
     /// Bytes held for the article: text, paragraph table, height index and galleys.
@@ -456,6 +516,7 @@ impl Reader {
         if self.key != Some(key) {
             self.relayout(ui, key);
         }
+        self.keyboard_scroll(ui, key);
         let mut area = egui::ScrollArea::vertical()
             .id_salt(self.id)
             .auto_shrink([false, false]);
@@ -476,6 +537,9 @@ impl Reader {
                 let y = self.heights.prefix(p) as f32 + within;
                 area = area.vertical_scroll_offset(y.max(0.0));
             }
+            Some(ScrollRequest::Offset(y)) => {
+                area = area.vertical_scroll_offset(y);
+            }
             None => {}
         }
         if let Some(span) = flash_after_scroll {
@@ -483,6 +547,7 @@ impl Reader {
         }
         area.show_viewport(ui, |ui, viewport| {
             self.viewport_height = viewport.height();
+            self.offset = viewport.min.y;
             self.contents_ui(ui, viewport, key, view, &mut output);
         });
         output
@@ -526,10 +591,11 @@ impl Reader {
             viewport.min.y - top_pad - self.heights.prefix(first) as f32,
         );
         let total = self.heights.total() as f32 + top_pad * 2.0;
-        let (rect, response) = ui.allocate_exact_size(
+        let (rect, _) = ui.allocate_exact_size(
             vec2(full_width, total.max(viewport.height())),
-            Sense::click_and_drag(),
+            Sense::hover(),
         );
+        let response = ui.interact(rect, self.text_id(), Sense::click_and_drag());
         let response = response.on_hover_cursor(CursorIcon::Text);
         let painter = ui.painter_at(
             rect.intersect(viewport.translate(rect.min.to_vec2()))
