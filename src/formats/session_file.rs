@@ -219,9 +219,19 @@ pub fn from_ron(
         column: e.span.start.col,
         message: e.code.to_string(),
     };
-    let probe: VersionProbe = ron::from_str(text).map_err(malformed)?;
-    let file: SessionFileV1 = match probe.version {
-        0 | 1 => ron::from_str(text).map_err(malformed)?,
+    // One full parse when all is well (a session can be tens of MB); the version alone is
+    // probed only when that parse fails, so a newer file is refused as newer, not malformed.
+    let parsed: Result<SessionFileV1, _> = ron::from_str(text);
+    let version = match &parsed {
+        Ok(file) => file.version,
+        Err(_) => {
+            ron::from_str::<VersionProbe>(text)
+                .map_err(malformed)?
+                .version
+        }
+    };
+    let file = match version {
+        0 | 1 => parsed.map_err(malformed)?,
         found => {
             return Err(SessionFileError::TooNew {
                 path: path.to_owned(),
