@@ -102,12 +102,13 @@ fn fold(c: char) -> char {
 
 /// The find bar.
 pub fn find_ui(ui: &mut Ui, state: &mut FindState, labels: &[Label], commands: &mut Vec<Command>) {
-    ui.horizontal(|ui| {
+    // Wrapped, so a narrow window never pushes the reader under the side panel.
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Find:");
         let response = ui.add(
             egui::TextEdit::singleline(&mut state.query)
                 .hint_text("text in this article")
-                .desired_width(260.0),
+                .desired_width(220.0),
         );
         let response = response.labelled_by(label.id);
         if state.focus {

@@ -31,13 +31,14 @@ pub fn list_ui(
         for label in labels {
             let shown = !state.hidden.contains(&label.id);
             let count = doc.count_label(&label.id);
-            let text = egui::RichText::new(format!("{} {count}", label.name)).color(if shown {
-                label_color(label)
+            let text = egui::RichText::new(format!("{} {count}", label.name));
+            let chip = if shown {
+                egui::Button::new(text.color(egui::Color32::BLACK)).fill(label_color(label))
             } else {
-                ui.visuals().weak_text_color()
-            });
+                egui::Button::new(text.strikethrough()).fill(egui::Color32::TRANSPARENT)
+            };
             if ui
-                .selectable_label(shown, text)
+                .add(chip.corner_radius(10.0))
                 .on_hover_text("Show or hide this label in the list")
                 .clicked()
             {
