@@ -389,3 +389,54 @@ fn recovery_copy_is_offered_after_a_crash() {
     assert_eq!(annotation_count(&next), 1);
     assert!(next.state().is_dirty(), "restored work still needs saving");
 }
+
+#[test]
+fn annotate_all_matches_and_move_edges_by_keyboard() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    // Annotate every match of a search as a claim, in one undoable step.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    harness.get_by_label("Find:").type_text("harbour");
+    harness.run();
+    harness.get_by_label("Annotate all matches as…").click();
+    harness.run();
+    harness.get_by_label("Claim").click();
+    harness.run();
+    let n = annotation_count(&harness);
+    assert_eq!(
+        n, 1,
+        "\"harbour\" occurs once, case-insensitively: in the title"
+    );
+    harness.key_press(Key::Escape);
+    harness.run();
+
+    // Grow the claim's end by one word with Alt+→, shrink it back with Alt+←.
+    let id = harness.state().session.documents[0].annotations[0].id;
+    harness
+        .state_mut()
+        .push(gloss::app::command::Command::Select(Some(id)));
+    harness.run();
+    harness.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
+    harness.run();
+    let quote =
+        |h: &Harness<'_, GlossApp>| h.state().session.documents[0].annotations[0].text.clone();
+    assert_eq!(quote(&harness), "Harbour\n\nThe");
+    harness.key_press_modifiers(Modifiers::ALT, Key::ArrowLeft);
+    harness.run();
+    assert_eq!(quote(&harness), "Harbour");
+    harness.key_press_modifiers(Modifiers::ALT | Modifiers::SHIFT, Key::ArrowLeft);
+    harness.run();
+    assert_eq!(
+        quote(&harness),
+        "Quiet Harbour",
+        "Alt+Shift+← grows the start"
+    );
+    harness.key_press(Key::Delete);
+    harness.run();
+    assert_eq!(
+        annotation_count(&harness),
+        0,
+        "Del deletes the selected annotation"
+    );
+}
