@@ -381,13 +381,21 @@ fn write_atomic_inner(path: &Path, bytes: &[u8], keep_backup: bool) -> std::io::
         let mut backup = path.as_os_str().to_owned();
         backup.push(".bak");
         let backup = PathBuf::from(backup);
-        // Copy (not rename) so the session file exists at every moment.
-        let mut backup_temp = tempfile::Builder::new()
-            .prefix(".gloss-bak-")
-            .tempfile_in(&dir)?;
-        std::io::copy(&mut std::fs::File::open(path)?, &mut backup_temp)?;
-        backup_temp.as_file().sync_all()?;
-        backup_temp.persist(&backup).map_err(|e| e.error)?;
+        // Link or copy (never rename) so the session file exists at every moment. A hard
+        // link costs nothing however large the session: the new file then replaces `path`
+        // by rename, leaving the linked old file untouched as the backup. Copy where the
+        // file system has no hard links.
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".gloss-bak-");
+        match builder.make_in(&dir, |link| std::fs::hard_link(path, link)) {
+            Ok(link) => link.persist(&backup).map_err(|e| e.error)?,
+            Err(_) => {
+                let mut backup_temp = builder.tempfile_in(&dir)?;
+                std::io::copy(&mut std::fs::File::open(path)?, &mut backup_temp)?;
+                backup_temp.as_file().sync_all()?;
+                backup_temp.persist(&backup).map_err(|e| e.error)?;
+            }
+        }
     }
     temp.persist(path).map_err(|e| e.error)?;
     if let Ok(dir) = std::fs::File::open(&dir) {
