@@ -161,15 +161,10 @@ impl Text {
         if chars.start > chars.end {
             return None;
         }
+        // Both ends through the index: O(log n) however long the span is.
         let start = self.byte_of_char(chars.start)?;
-        let len = self
-            .text
-            .get(start..)?
-            .char_indices()
-            .nth(chars.end - chars.start)
-            .map_or_else(|| self.text.len() - start, |(offset, _)| offset);
-        let end = start + len;
-        (chars.end <= self.char_len).then_some(start..end)
+        let end = self.byte_of_char(chars.end)?;
+        Some(start..end)
     }
 
     /// The text of a char range; `None` when out of bounds or reversed.
