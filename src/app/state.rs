@@ -435,6 +435,11 @@ impl GlossApp {
                     self.palette.close();
                 } else if self.dialog.is_some() {
                     self.dialog = None;
+                } else if ctx.text_edit_focused() {
+                    // Esc leaves a text field first, so label keys annotate again.
+                    if let Some(id) = ctx.memory(|m| m.focused()) {
+                        ctx.memory_mut(|m| m.surrender_focus(id));
+                    }
                 } else if self.find.open {
                     self.find.open = false;
                 } else if let Some(reader) = self.current_reader()
