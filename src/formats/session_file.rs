@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
@@ -113,10 +114,40 @@ struct AnnotationRecord {
     attributes: BTreeMap<String, String>,
     #[serde(default)]
     created: Timestamp,
-    #[serde(default)]
-    modified: Timestamp,
+    /// Left out when equal to `created` (most annotations), which keeps files smaller.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "bare_timestamp::serialize",
+        deserialize_with = "bare_timestamp::deserialize"
+    )]
+    modified: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     orphan: bool,
+}
+
+/// An optional timestamp written as a bare value (`modified: "…"`, not `Some("…")`).
+mod bare_timestamp {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::model::Timestamp;
+
+    #[allow(clippy::ref_option)] // serde's `serialize_with` passes `&Option<T>`.
+    pub fn serialize<S: Serializer>(
+        value: &Option<Timestamp>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(t) => t.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Timestamp>, D::Error> {
+        Timestamp::deserialize(deserializer).map(Some)
+    }
 }
 
 /// What happened to one article while a session loaded.
@@ -200,7 +231,7 @@ fn record_of(a: &Annotation) -> AnnotationRecord {
         note: a.note.clone(),
         attributes: a.attributes.clone(),
         created: a.created,
-        modified: a.modified,
+        modified: (a.modified != a.created).then_some(a.modified),
         orphan: a.orphan,
     }
 }
@@ -221,7 +252,7 @@ pub fn from_ron(
     };
     // One full parse when all is well (a session can be tens of MB); the version alone is
     // probed only when that parse fails, so a newer file is refused as newer, not malformed.
-    let parsed: Result<SessionFileV1, _> = ron::from_str(text);
+    let parsed = parse_v1(text);
     let version = match &parsed {
         Ok(file) => file.version,
         Err(_) => {
@@ -239,95 +270,237 @@ pub fn from_ron(
             });
         }
     };
-    let dir = path.parent();
-    let mut session = Session {
-        labels: file.labels,
-        documents: Vec::new(),
-        next_id: file.next_id.max(1),
-    };
-    let invalid = |message: String| SessionFileError::Invalid {
+    validate(&file).map_err(|message| SessionFileError::Invalid {
         path: path.to_owned(),
         message,
+    })?;
+    let dir = path.parent();
+    let built = parallel_map(file.articles, |record| {
+        build_document(record, dir, read_sources)
+    });
+    let (documents, reports) = built.into_iter().unzip();
+    let mut session = Session {
+        labels: file.labels,
+        documents,
+        next_id: file.next_id.max(1),
     };
-    let mut reports = Vec::new();
-    let mut seen_ids = std::collections::BTreeSet::new();
-    for record in file.articles {
-        if session.document(&record.id).is_some() {
-            return Err(invalid(format!("article id {:?} appears twice", record.id)));
-        }
-        let mut report = ArticleReport {
-            article: record.id.clone(),
-            ..ArticleReport::default()
-        };
-        let source = resolve_source(&record.source, dir);
-        let stored_hash = sha256_hex(&record.text);
-        report.hash_mismatch = !record.sha256.is_empty() && record.sha256 != stored_hash;
-        let stored_text = Text::new(record.text);
-        let mut text = stored_text.clone();
-        if read_sources && !source.is_empty() {
-            match super::article::load_article(Path::new(&source)) {
-                Ok(on_disk) if on_disk.sha256 != stored_hash => {
-                    report.source_changed = true;
-                    text = on_disk.text;
-                }
-                Ok(_) => {}
-                Err(error) => report.source_missing = Some(error.to_string()),
-            }
-        }
-        let mut article = Article::new(&record.id, &record.title, &source, text);
-        if record.title.is_empty() {
-            article.title.clone_from(&article.id);
-        }
-        let mut doc = Document::new(article);
-        for a in record.annotations {
-            if !seen_ids.insert(a.id) {
-                return Err(invalid(format!("annotation id {} appears twice", a.id)));
-            }
-            if session.label(&a.label).is_none() {
-                return Err(invalid(format!(
-                    "annotation {} uses label {:?}, which is not in the label list",
-                    a.id, a.label
-                )));
-            }
-            let mut annotation = Annotation {
-                id: AnnotationId(a.id),
-                label: a.label,
-                start: a.start,
-                end: a.end,
-                text: a.text,
-                prefix: String::new(),
-                suffix: String::new(),
-                note: a.note,
-                attributes: a.attributes,
-                created: a.created,
-                modified: a.modified,
-                orphan: a.orphan,
-            };
-            // Context comes from the text the annotation was made on, so that
-            // re-anchoring in a changed file can tell repeated quotes apart.
-            if annotation.is_anchored_in(&stored_text) {
-                annotation.refresh_context(&stored_text);
-            }
-            doc.annotations.push(annotation);
-        }
-        for (id, result) in doc.reanchor_all() {
-            match result {
-                Anchoring::Orphan => report.orphans.push(id),
-                moved => report.moved.push((id, moved)),
-            }
-        }
-        // Orphans from earlier loads are still orphans: report them too.
-        for a in doc.annotations.iter().filter(|a| a.orphan) {
-            if !report.orphans.contains(&a.id) {
-                report.orphans.push(a.id);
-            }
-        }
-        report.orphans.sort();
-        session.documents.push(doc);
-        reports.push(report);
-    }
     session.fix_next_id();
     Ok(LoadedSession { session, reports })
+}
+
+/// Ids unique, every annotation's label in the label list.
+fn validate(file: &SessionFileV1) -> Result<(), String> {
+    // A handful of labels: a scan beats hashing 100k label names.
+    let labels: Vec<&str> = file.labels.iter().map(|l| l.id.as_str()).collect();
+    let mut articles = std::collections::HashSet::new();
+    let mut ids: Vec<u64> = file
+        .articles
+        .iter()
+        .flat_map(|a| a.annotations.iter().map(|x| x.id))
+        .collect();
+    ids.sort_unstable();
+    if let Some(pair) = ids.windows(2).find(|pair| pair.first() == pair.get(1)) {
+        return Err(format!(
+            "annotation id {} appears twice",
+            pair.first().copied().unwrap_or_default()
+        ));
+    }
+    for record in &file.articles {
+        if !articles.insert(record.id.as_str()) {
+            return Err(format!("article id {:?} appears twice", record.id));
+        }
+        for a in &record.annotations {
+            if !labels.contains(&a.label.as_str()) {
+                return Err(format!(
+                    "annotation {} uses label {:?}, which is not in the label list",
+                    a.id, a.label
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One article of the file as a document: the text (from the article file when it
+/// changed on disk), every annotation verified and re-anchored where needed.
+fn build_document(
+    record: ArticleRecord,
+    dir: Option<&Path>,
+    read_sources: bool,
+) -> (Document, ArticleReport) {
+    let mut report = ArticleReport {
+        article: record.id.clone(),
+        ..ArticleReport::default()
+    };
+    let source = resolve_source(&record.source, dir);
+    let stored_hash = sha256_hex(&record.text);
+    report.hash_mismatch = !record.sha256.is_empty() && record.sha256 != stored_hash;
+    let stored_text = Text::new(record.text);
+    let mut text = stored_text.clone();
+    let mut sha256 = stored_hash.clone();
+    if read_sources && !source.is_empty() {
+        match super::article::load_article(Path::new(&source)) {
+            Ok(on_disk) if on_disk.sha256 != stored_hash => {
+                report.source_changed = true;
+                text = on_disk.text;
+                sha256 = on_disk.sha256;
+            }
+            Ok(_) => {}
+            Err(error) => report.source_missing = Some(error.to_string()),
+        }
+    }
+    let title = if record.title.is_empty() {
+        record.id.clone()
+    } else {
+        record.title
+    };
+    let article = Article {
+        id: record.id,
+        title,
+        source,
+        sha256,
+        text,
+    };
+    let mut doc = Document::new(article);
+    doc.annotations.reserve(record.annotations.len());
+    for a in record.annotations {
+        let mut annotation = Annotation {
+            id: AnnotationId(a.id),
+            label: a.label,
+            start: a.start,
+            end: a.end,
+            text: a.text,
+            prefix: String::new(),
+            suffix: String::new(),
+            note: a.note,
+            attributes: a.attributes,
+            created: a.created,
+            modified: a.modified.unwrap_or(a.created),
+            orphan: a.orphan,
+        };
+        // When the file on disk changed, the context comes from the text the annotation
+        // was made on, so re-anchoring can tell repeated quotes apart. (Otherwise the
+        // re-anchoring pass below verifies and refreshes it once.)
+        if report.source_changed {
+            annotation.verify_and_refresh(&stored_text);
+        }
+        doc.annotations.push(annotation);
+    }
+    for (id, result) in doc.reanchor_all() {
+        match result {
+            Anchoring::Orphan => report.orphans.push(id),
+            moved => report.moved.push((id, moved)),
+        }
+    }
+    // Orphans from earlier loads are still orphans: report them too.
+    for a in doc.annotations.iter().filter(|a| a.orphan) {
+        if !report.orphans.contains(&a.id) {
+            report.orphans.push(a.id);
+        }
+    }
+    report.orphans.sort();
+    (doc, report)
+}
+
+const ARTICLES_OPEN: &str = "\n  articles: [\n";
+const ARTICLES_CLOSE: &str = "\n  ],\n)";
+const ARTICLE_END_LINE: &str = "    ),";
+
+/// Parse a version-1 file. Files in the layout Gloss writes are split at their article
+/// records and the records parsed on all cores; anything else (hand-edited layout,
+/// comments, CRLF, a malformed file) takes one ordinary parse, which also gives the
+/// error its line and column.
+fn parse_v1(text: &str) -> Result<SessionFileV1, ron::error::SpannedError> {
+    match parse_v1_split(text) {
+        Some(file) => Ok(file),
+        None => ron::from_str(text),
+    }
+}
+
+/// The split parse; `None` when the file does not split cleanly. A split inside a
+/// string leaves that string unterminated in its piece, so the piece fails to parse and
+/// the whole file falls back to the ordinary parse: the split never changes a result.
+fn parse_v1_split(text: &str) -> Option<SessionFileV1> {
+    let open = text.find(ARTICLES_OPEN)? + ARTICLES_OPEN.len() - 1;
+    let close = text.rfind(ARTICLES_CLOSE)?;
+    if close < open || !text.get(close + ARTICLES_CLOSE.len()..)?.trim().is_empty() {
+        return None;
+    }
+    let head = format!("{}]\n)", text.get(..open)?);
+    let mut file: SessionFileV1 = ron::from_str(&head).ok()?;
+    if !file.articles.is_empty() {
+        return None;
+    }
+    let body = text.get(open..close)?;
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    let mut line_start = 0;
+    // Line by line (memchr-fast): a record ends at a line that is exactly `    ),`.
+    for line in body.split('\n') {
+        let line_end = line_start + line.len();
+        if line == ARTICLE_END_LINE {
+            // The record without its trailing comma.
+            pieces.push(body.get(from..line_end - 1)?);
+            from = line_end;
+        }
+        line_start = line_end + 1;
+    }
+    if !body.get(from..)?.trim().is_empty() {
+        return None;
+    }
+    let records = parallel_map(pieces, |piece| ron::from_str::<ArticleRecord>(piece).ok());
+    file.articles = records.into_iter().collect::<Option<Vec<_>>>()?;
+    Some(file)
+}
+
+/// `items.map(f)` in order, spread over the available cores. A share whose thread
+/// cannot be started runs on this thread; nothing is ever dropped.
+fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len());
+    if threads <= 1 {
+        return items.into_iter().map(f).collect();
+    }
+    let per_thread = items.len().div_ceil(threads);
+    let mut items = items.into_iter();
+    let mut shares: Vec<Mutex<Option<Vec<T>>>> = Vec::with_capacity(threads);
+    loop {
+        let share: Vec<T> = items.by_ref().take(per_thread).collect();
+        if share.is_empty() {
+            break;
+        }
+        shares.push(Mutex::new(Some(share)));
+    }
+    let take = |slot: &Mutex<Option<Vec<T>>>| {
+        slot.lock()
+            .ok()
+            .and_then(|mut share| share.take())
+            .unwrap_or_default()
+    };
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .iter()
+            .map(|slot| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || {
+                        take(slot).into_iter().map(f).collect::<Vec<R>>()
+                    })
+                    .ok()
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (slot, handle) in shares.iter().zip(handles) {
+            match handle.map(std::thread::ScopedJoinHandle::join) {
+                Some(Ok(part)) => out.extend(part),
+                // A panic in `f` is a bug: pass it on rather than lose the share.
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                None => out.extend(take(slot).into_iter().map(f)),
+            }
+        }
+        out
+    })
 }
 
 /// Read a session file (reading article sources to detect changed articles).
@@ -491,6 +664,51 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::*;
+    use crate::model::{Label, Timestamp};
+
+    fn session_with(texts: &[&str]) -> Session {
+        let mut session = Session::new();
+        let label = Label::defaults().remove(1);
+        for (n, body) in texts.iter().enumerate() {
+            let id = session.add_article(Article::new(&format!("a{n}"), "T", "", *body));
+            let text = session.document(&id).unwrap().article.text.clone();
+            let aid = session.allocate_id();
+            let a = Annotation::new(aid, &label, &text, 0..3, Timestamp(5)).unwrap();
+            session.document_mut(&id).unwrap().annotations.push(a);
+        }
+        session
+    }
+
+    #[test]
+    fn split_parse_is_used_and_agrees_with_the_plain_parse() {
+        let ron = to_ron(&session_with(&["one text", "two text", "three"]), None);
+        let split = parse_v1_split(&ron).expect("our own layout splits");
+        let plain: SessionFileV1 = ron::from_str(&ron).unwrap();
+        assert_eq!(split.articles.len(), 3);
+        assert_eq!(to_ron_file(&split), to_ron_file(&plain));
+    }
+
+    #[test]
+    fn texts_that_contain_the_markers_fall_back_and_load_the_same() {
+        let tricky = "abc\n    ),\n    (\n  articles: [\n  ],\n)\n";
+        let session = session_with(&[tricky, "plain", tricky]);
+        let ron = to_ron(&session, None);
+        let loaded = from_ron(&ron, Path::new("x.ron"), false).unwrap();
+        assert_eq!(loaded.session.documents.len(), 3);
+        for (a, b) in loaded.session.documents.iter().zip(&session.documents) {
+            assert_eq!(a.article.text, b.article.text);
+            assert_eq!(a.annotations, b.annotations);
+        }
+    }
+
+    fn to_ron_file(file: &SessionFileV1) -> String {
+        ron::ser::to_string(file).unwrap()
+    }
 }
 
 #[cfg(test)]

@@ -125,10 +125,49 @@ impl Annotation {
 
     /// Recompute prefix and suffix from `text` at the current offsets.
     pub fn refresh_context(&mut self, text: &Text) {
-        let before = self.start.saturating_sub(CONTEXT_CHARS)..self.start;
-        let after = self.end..(self.end + CONTEXT_CHARS).min(text.char_len());
-        self.prefix = text.slice(before).unwrap_or_default().to_owned();
-        self.suffix = text.slice(after).unwrap_or_default().to_owned();
+        if let Some(bytes) = text.byte_range(self.span()) {
+            self.set_context_at(text.as_str(), bytes);
+        } else {
+            self.prefix.clear();
+            self.suffix.clear();
+        }
+    }
+
+    /// Verify the quote and refresh the context in one pass: true when the text at the
+    /// offsets is the quote (the context is then refreshed), false otherwise (untouched).
+    pub fn verify_and_refresh(&mut self, text: &Text) -> bool {
+        if self.orphan {
+            return false;
+        }
+        let Some(bytes) = text.byte_range(self.span()) else {
+            return false;
+        };
+        if text.as_str().get(bytes.clone()) != Some(self.text.as_str()) {
+            return false;
+        }
+        self.set_context_at(text.as_str(), bytes);
+        true
+    }
+
+    /// Prefix and suffix around the span at `bytes` (already known to be valid).
+    fn set_context_at(&mut self, s: &str, bytes: Range<usize>) {
+        let before = s.get(..bytes.start).unwrap_or_default();
+        let prefix_start = before
+            .char_indices()
+            .rev()
+            .nth(CONTEXT_CHARS - 1)
+            .map_or(0, |(i, _)| i);
+        let after = s.get(bytes.end..).unwrap_or_default();
+        let suffix_len = after
+            .char_indices()
+            .nth(CONTEXT_CHARS)
+            .map_or(after.len(), |(i, _)| i);
+        self.prefix.clear();
+        self.prefix
+            .push_str(before.get(prefix_start..).unwrap_or_default());
+        self.suffix.clear();
+        self.suffix
+            .push_str(after.get(..suffix_len).unwrap_or_default());
     }
 }
 

@@ -85,8 +85,7 @@ impl Document {
         let mut changes = Vec::new();
         let text = self.article.text.clone();
         for annotation in &mut self.annotations {
-            if annotation.is_anchored_in(&text) {
-                annotation.refresh_context(&text);
+            if annotation.verify_and_refresh(&text) {
                 continue;
             }
             let result = reanchor(annotation, &text);
@@ -103,7 +102,9 @@ impl Document {
             }
             changes.push((annotation.id, result));
         }
-        self.sort();
+        if !changes.is_empty() || !self.annotations.is_sorted_by_key(Annotation::sort_key) {
+            self.sort();
+        }
         changes
     }
 }

@@ -35,17 +35,38 @@ impl Text {
         let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_EVERY + 1);
         let mut utf16 = 0usize;
         let mut char_len = 0usize;
-        for (byte, ch) in text.char_indices() {
-            if char_len.is_multiple_of(CHECKPOINT_EVERY) {
+        // One pass over the bytes: every byte that is not a continuation byte starts a
+        // char; a 4-byte char is two UTF-16 units. A block of CHECKPOINT_EVERY ASCII
+        // bytes is one checkpoint and a jump.
+        let bytes = text.as_bytes();
+        let mut byte = 0usize;
+        while let Some(&b) = bytes.get(byte) {
+            if char_len % CHECKPOINT_EVERY == 0 {
                 checkpoints.push(Checkpoint {
                     byte: to_u32(byte),
                     utf16: to_u32(utf16),
                 });
+                if bytes
+                    .get(byte..byte + CHECKPOINT_EVERY)
+                    .is_some_and(<[u8]>::is_ascii)
+                {
+                    byte += CHECKPOINT_EVERY;
+                    char_len += CHECKPOINT_EVERY;
+                    utf16 += CHECKPOINT_EVERY;
+                    continue;
+                }
             }
-            char_len += 1;
-            utf16 += ch.len_utf16();
+            if b & 0xC0 != 0x80 {
+                char_len += 1;
+                utf16 += if b >= 0xF0 { 2 } else { 1 };
+            }
+            byte += 1;
+            // Continuation bytes never start a char: skip to the next char start.
+            while bytes.get(byte).is_some_and(|&c| c & 0xC0 == 0x80) {
+                byte += 1;
+            }
         }
-        if char_len.is_multiple_of(CHECKPOINT_EVERY) {
+        if char_len % CHECKPOINT_EVERY == 0 {
             checkpoints.push(Checkpoint {
                 byte: to_u32(text.len()),
                 utf16: to_u32(utf16),
