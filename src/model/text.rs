@@ -41,7 +41,7 @@ impl Text {
         let bytes = text.as_bytes();
         let mut byte = 0usize;
         while let Some(&b) = bytes.get(byte) {
-            if char_len % CHECKPOINT_EVERY == 0 {
+            if char_len.is_multiple_of(CHECKPOINT_EVERY) {
                 checkpoints.push(Checkpoint {
                     byte: to_u32(byte),
                     utf16: to_u32(utf16),
@@ -66,7 +66,7 @@ impl Text {
                 byte += 1;
             }
         }
-        if char_len % CHECKPOINT_EVERY == 0 {
+        if char_len.is_multiple_of(CHECKPOINT_EVERY) {
             checkpoints.push(Checkpoint {
                 byte: to_u32(text.len()),
                 utf16: to_u32(utf16),
