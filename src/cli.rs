@@ -132,7 +132,7 @@ pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
             let imported = formats::import_file(&input, format)?;
             for (article, id, how) in &imported.moved {
                 warn(&format!(
-                    "article {article:?}, annotation {id}: text did not match its offsets; {how:?}"
+                    "article {article:?}, annotation {id}: text did not match its offsets; {how}"
                 ));
             }
             formats::save_session(&imported.session, &output)?;
@@ -154,8 +154,8 @@ pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
                 (ExportFormat::Brat, None) => bail!(formats::ExportError::NeedsFolder),
                 (_, Some(out)) => formats::export_session(&loaded.session, format, &out)?,
                 (_, None) => {
-                    let text =
-                        formats::export::export_string(&loaded.session, format).unwrap_or_default();
+                    let text = formats::export::export_string(&loaded.session, format)
+                        .with_context(|| format!("cannot render the {} export", format.name()))?;
                     write_stdout(&text)?;
                 }
             }
@@ -210,7 +210,7 @@ pub fn check_report(loaded: &LoadedSession) -> String {
             ));
         }
         for (id, how) in &report.moved {
-            out.push_str(&format!("  annotation {id} re-anchored: {how:?}\n"));
+            out.push_str(&format!("  annotation {id} re-anchored: {how}\n"));
         }
         for id in &report.orphans {
             let quote = doc

@@ -760,3 +760,38 @@ fn usage_errors_exit_2() {
     }
     assert!(!dir.path().join("x.ron").exists());
 }
+
+#[test]
+fn import_resolves_relative_sources_from_the_json_files_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("art.txt"), "A short article about the tide.\n").unwrap();
+    std::fs::write(
+        input.join("data.json"),
+        r#"{"articles": [{"source": "art.txt", "text": "A short article about the tide.\n",
+            "annotations": [{"label": "claim", "start": 2, "end": 7}]}]}"#,
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("out")).unwrap();
+    // Run from somewhere else entirely: the source must still be found next to the JSON.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let session = dir.path().join("out").join("s.ron");
+    let out = gloss(
+        elsewhere.path(),
+        &[
+            "import",
+            input.join("data.json").to_str().unwrap(),
+            "-o",
+            session.to_str().unwrap(),
+        ],
+    );
+    assert_code(&out, 0);
+    let ron = std::fs::read_to_string(&session).unwrap();
+    assert!(ron.contains(r#"source: "../in/art.txt""#), "{ron}");
+    // Editing the article file is now noticed by `check`, proving the link is real.
+    std::fs::write(input.join("art.txt"), "Nothing here matches any more.\n").unwrap();
+    let out = gloss(elsewhere.path(), &["check", session.to_str().unwrap()]);
+    assert_code(&out, 1);
+    assert!(stdout(&out).contains("orphan"), "{}", stdout(&out));
+}

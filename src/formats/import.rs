@@ -97,10 +97,22 @@ pub fn import_file(path: &Path, format: ImportFormat) -> Result<Imported, Import
         path: path.to_owned(),
         reason,
     })?;
-    match format {
-        ImportFormat::Json => import_json(&data, path),
-        ImportFormat::Doccano => import_doccano(&data, path),
+    let mut imported = match format {
+        ImportFormat::Json => import_json(&data, path)?,
+        ImportFormat::Doccano => import_doccano(&data, path)?,
+    };
+    // Relative article sources are relative to the file that names them.
+    let base = path.parent().filter(|p| !p.as_os_str().is_empty());
+    for doc in &mut imported.session.documents {
+        let source = Path::new(&doc.article.source);
+        if let Some(base) = base
+            && !doc.article.source.is_empty()
+            && source.is_relative()
+        {
+            doc.article.source = base.join(source).to_string_lossy().into_owned();
+        }
     }
+    Ok(imported)
 }
 
 fn malformed(

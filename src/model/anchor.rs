@@ -22,6 +22,27 @@ pub enum Anchoring {
     Orphan,
 }
 
+impl std::fmt::Display for Anchoring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Exact => write!(f, "in place"),
+            Self::ByContext(span) => {
+                write!(
+                    f,
+                    "moved to chars {}–{} (found by its context)",
+                    span.start, span.end
+                )
+            }
+            Self::ByUniqueQuote(span) => write!(
+                f,
+                "moved to chars {}–{} (the only place the quote occurs)",
+                span.start, span.end
+            ),
+            Self::Orphan => write!(f, "orphaned (the quote is no longer in the text)"),
+        }
+    }
+}
+
 /// Minimum number of context chars that must agree to place an ambiguous quote.
 const MIN_CONTEXT_AGREEMENT: usize = 8;
 
