@@ -267,10 +267,14 @@ impl GlossApp {
             self.label_editor.open = open;
         }
         if let Some((id, count)) = self.label_editor.confirm_remove.clone() {
+            let name = self
+                .session
+                .label(&id)
+                .map_or_else(|| id.clone(), |l| l.name.clone());
             let modal = egui::Modal::new(egui::Id::unique("confirm-remove-label")).show(ctx, |ui| {
                 ui.heading("Remove label?");
                 ui.label(format!(
-                    "{count} annotation(s) use the label “{id}”. Removing it removes them too (Undo brings them back)."
+                    "{count} annotation(s) use the label “{name}”. Removing it removes them too (Undo brings them back)."
                 ));
                 ui.horizontal(|ui| {
                     if ui.button("Remove label and annotations").clicked() {

@@ -435,6 +435,8 @@ impl GlossApp {
                     self.palette.close();
                 } else if self.dialog.is_some() {
                     self.dialog = None;
+                } else if self.label_editor.open && !ctx.text_edit_focused() {
+                    self.label_editor.open = false;
                 } else if ctx.text_edit_focused() {
                     // Esc leaves a text field first, so label keys annotate again.
                     if let Some(id) = ctx.memory(|m| m.focused()) {

@@ -36,17 +36,14 @@ pub fn labels_ui(
             ui.end_row();
             for (n, label) in session.labels.iter().enumerate() {
                 let mut edited = label.clone();
-                let name_label = ui.label(format!("{}.", n + 1));
-                let _ = name_label;
                 ui.horizontal(|ui| {
-                    let r = ui
-                        .add(
-                            egui::TextEdit::singleline(&mut edited.name)
-                                .id_salt(("label-name", &label.id))
-                                .desired_width(140.0),
-                        )
-                        .labelled_by(name_label.id);
-                    let _ = r;
+                    let number = ui.label(format!("{}.", n + 1));
+                    ui.add_sized(
+                        [150.0, 20.0],
+                        egui::TextEdit::singleline(&mut edited.name)
+                            .id_salt(("label-name", &label.id)),
+                    )
+                    .labelled_by(number.id);
                 });
                 let mut rgb = edited.color.0;
                 let colour = ui.color_edit_button_srgb(&mut rgb);
