@@ -273,20 +273,22 @@ impl GlossApp {
     pub fn error(&mut self, text: impl Into<String>) {
         let text = text.into();
         log::error!("{text}");
-        self.messages.push(Message {
-            text,
-            error: true,
-            shown_at: self.now,
-        });
+        self.show(text, true);
     }
 
     /// Show a short note in the window.
     pub fn note(&mut self, text: impl Into<String>) {
         let text = text.into();
         log::info!("{text}");
+        self.show(text, false);
+    }
+
+    /// Add a message; the same message again only refreshes the one on screen.
+    fn show(&mut self, text: String, error: bool) {
+        self.messages.retain(|m| m.text != text);
         self.messages.push(Message {
             text,
-            error: false,
+            error,
             shown_at: self.now,
         });
     }
@@ -577,7 +579,7 @@ impl GlossApp {
             .and_then(|r| r.selection())
             .map(|s| s.range())
         else {
-            self.error("Select some text first, then press the label's key.");
+            self.note("Select some text first, then press the label's key.");
             return;
         };
         match self
