@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::model::{
-    Anchoring, Annotation, AnnotationId, Article, Document, Label, Rgb, Session, Text, Timestamp,
+    Anchoring, Annotation, AnnotationId, Article, Document, Label, Session, Text, Timestamp,
     article_id_from,
 };
 
@@ -258,22 +258,10 @@ fn annotation_from_json(
 
 /// Add a label for an id that the label list does not have (imports from other tools).
 fn ensure_label(session: &mut Session, id: &str) {
-    if session.label(id).is_some() {
-        return;
+    if session.label(id).is_none() {
+        let color = Label::palette_color(session.labels.len());
+        session.labels.push(Label::new(id, id, color));
     }
-    const PALETTE: [[u8; 3]; 6] = [
-        [0x98, 0xc3, 0x79],
-        [0xc6, 0x78, 0xdd],
-        [0x56, 0xb6, 0xc2],
-        [0xd1, 0x9a, 0x66],
-        [0xbe, 0x50, 0x46],
-        [0x7f, 0x84, 0x8e],
-    ];
-    let color = PALETTE
-        .get(session.labels.len() % PALETTE.len())
-        .copied()
-        .unwrap_or([0xaa; 3]);
-    session.labels.push(Label::new(id, id, Rgb(color)));
 }
 
 #[derive(Deserialize)]

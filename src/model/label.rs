@@ -138,6 +138,20 @@ impl Label {
         ]
     }
 
+    /// Colour for the `n`-th label of a set (cycles through a palette that stays
+    /// distinguishable from the default labels).
+    pub fn palette_color(n: usize) -> Rgb {
+        const PALETTE: [[u8; 3]; 6] = [
+            [0x98, 0xc3, 0x79],
+            [0xc6, 0x78, 0xdd],
+            [0x56, 0xb6, 0xc2],
+            [0xd1, 0x9a, 0x66],
+            [0xbe, 0x50, 0x46],
+            [0x7f, 0x84, 0x8e],
+        ];
+        Rgb(PALETTE.get(n % PALETTE.len()).copied().unwrap_or([0xaa; 3]))
+    }
+
     /// A label id made from a display name: lowercase ASCII letters, digits and `-`.
     pub fn id_from_name(name: &str) -> String {
         let mut id = String::new();

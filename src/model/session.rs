@@ -177,6 +177,17 @@ impl Session {
         })
     }
 
+    /// A new label named `name`: an id made from the name and not yet used, and the
+    /// next palette colour.
+    pub fn new_label(&self, name: &str) -> Label {
+        let base = Label::id_from_name(name);
+        let id = std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base}-{n}")))
+            .find(|id| self.label(id).is_none())
+            .unwrap_or(base);
+        Label::new(&id, name, Label::palette_color(self.labels.len()))
+    }
+
     /// An article id not yet used in the session, based on `wanted`.
     pub fn unique_article_id(&self, wanted: &str) -> String {
         if self.document(wanted).is_none() {
@@ -239,5 +250,22 @@ impl Session {
     /// Total number of annotations.
     pub fn annotation_count(&self) -> usize {
         self.documents.iter().map(|d| d.annotations.len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_labels_get_unused_ids_and_palette_colours() {
+        let mut session = Session::new();
+        let quote = session.new_label("Quote");
+        assert_eq!(quote.id, "quote-2", "the default quote label keeps its id");
+        session.labels.push(quote);
+        let next = session.new_label("Quote");
+        assert_eq!(next.id, "quote-3");
+        assert_ne!(next.color, Label::palette_color(session.labels.len() - 1));
+        assert_eq!(session.new_label("Fact check!").id, "fact-check");
     }
 }

@@ -4,7 +4,7 @@
 use egui::Ui;
 
 use crate::app::command::Command;
-use crate::model::{Label, Rgb, Session};
+use crate::model::{Rgb, Session};
 
 /// State of the label editor window.
 #[derive(Debug, Default)]
@@ -98,24 +98,7 @@ pub fn labels_ui(
         let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         let name = state.new_name.trim().to_owned();
         if (ui.button("Add label").clicked() || enter) && !name.is_empty() {
-            let base = Label::id_from_name(&name);
-            let mut id = base.clone();
-            let mut n = 2;
-            while session.label(&id).is_some() {
-                id = format!("{base}-{n}");
-                n += 1;
-            }
-            let palette = [
-                [0x98, 0xc3, 0x79],
-                [0xc6, 0x78, 0xdd],
-                [0x56, 0xb6, 0xc2],
-                [0xd1, 0x9a, 0x66],
-            ];
-            let color = palette
-                .get(session.labels.len() % palette.len())
-                .copied()
-                .unwrap_or([0xaa; 3]);
-            commands.push(Command::AddLabel(Label::new(&id, &name, Rgb(color))));
+            commands.push(Command::AddLabel(session.new_label(&name)));
             state.new_name.clear();
         }
     });
