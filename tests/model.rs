@@ -866,3 +866,29 @@ fn a_batch_that_fails_halfway_is_rolled_back_completely() {
             .is_some()
     );
 }
+
+#[test]
+fn typing_a_label_name_is_one_undo_step() {
+    let mut session = gloss::model::Session::new();
+    let mut history = gloss::model::History::new();
+    let original = session.label("claim").unwrap().clone();
+    for name in ["C", "Ch", "Che", "Chec", "Check"] {
+        let before = session.label("claim").unwrap().clone();
+        let mut after = before.clone();
+        after.name = name.to_owned();
+        history
+            .apply_merging(
+                &mut session,
+                gloss::model::Edit::ReplaceLabel { before, after },
+            )
+            .unwrap();
+    }
+    assert_eq!(session.label("claim").unwrap().name, "Check");
+    history.undo(&mut session).unwrap().unwrap();
+    assert_eq!(
+        session.label("claim").unwrap(),
+        &original,
+        "one undo restores the name"
+    );
+    assert!(!history.can_undo());
+}

@@ -321,7 +321,10 @@ impl GlossApp {
     }
 
     fn edit(&mut self, edit: Edit) -> bool {
-        let merging = matches!(edit, Edit::ReplaceAnnotation { .. });
+        let merging = matches!(
+            edit,
+            Edit::ReplaceAnnotation { .. } | Edit::ReplaceLabel { .. }
+        );
         let result = if merging {
             self.history.apply_merging(&mut self.session, edit)
         } else {

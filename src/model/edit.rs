@@ -407,6 +407,33 @@ fn changed_field<'a>(before: &'a Annotation, after: &'a Annotation) -> Option<Fi
 
 /// `first` followed by `second` as one edit, when they change the same field.
 fn merge(first: &Edit, second: &Edit) -> Option<Edit> {
+    // Typing a label's name (or description) is one step too.
+    if let (
+        Edit::ReplaceLabel {
+            before: b1,
+            after: x1,
+        },
+        Edit::ReplaceLabel {
+            before: b2,
+            after: x2,
+        },
+    ) = (first, second)
+    {
+        let text_only = |b: &Label, x: &Label| {
+            b.id == x.id
+                && b.color == x.color
+                && b.hotkey == x.hotkey
+                && b.attributes == x.attributes
+                && (b.name != x.name) != (b.description != x.description)
+        };
+        let same_field = (b1.name != x1.name) == (b2.name != x2.name);
+        return (x1 == b2 && text_only(b1, x1) && text_only(b2, x2) && same_field).then(|| {
+            Edit::ReplaceLabel {
+                before: b1.clone(),
+                after: x2.clone(),
+            }
+        });
+    }
     let (
         Edit::ReplaceAnnotation {
             article: a1,
