@@ -440,3 +440,28 @@ fn annotate_all_matches_and_move_edges_by_keyboard() {
         "Del deletes the selected annotation"
     );
 }
+
+#[test]
+fn save_from_the_prompt_asks_where_then_goes_on() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    select_by_find(&mut harness, "ferry captain");
+    harness.key_press(Key::Q);
+    harness.run();
+    let session = fx.path("kept.ron");
+    fx.picker.push_save(Some(session.clone()));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+    assert!(
+        session.is_file(),
+        "the never-saved session was saved through the picker"
+    );
+    assert!(
+        harness.state().session.documents.is_empty(),
+        "…then the new session started"
+    );
+    let saved = gloss::formats::load_session(&session).unwrap();
+    assert_eq!(saved.session.annotation_count(), 1);
+}

@@ -63,16 +63,27 @@ impl GlossApp {
         if !dropped.is_empty() {
             self.push(Command::OpenPaths(dropped));
         }
+        self.poll_pick();
+        if self.is_picking() {
+            // The native dialog runs on its own thread: keep painting and look again soon.
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
         self.handle_keys(&ctx);
         self.handle_close_request(&ctx);
         self.panels_ui(ui, &ctx);
         self.apply_commands(&ctx);
+        self.close_if_confirmed(&ctx);
         self.sync_title(&ctx);
         self.screenshot_step(&ctx);
     }
 
     fn handle_keys(&mut self, ctx: &egui::Context) {
         let typing = ctx.text_edit_focused();
+        if self.is_picking() {
+            // Keys meant for the file dialog must not turn into commands here.
+            ctx.input_mut(|i| i.events.clear());
+            return;
+        }
         let modal = self.dialog.is_some() || self.palette.is_open();
         let mut candidates: Vec<Command> = Command::FIXED.to_vec();
         candidates.extend((0..self.session.labels.len().min(9)).map(Command::AnnotateWith));
@@ -295,6 +306,11 @@ impl GlossApp {
             if keep {
                 self.dialog = Some(dialog);
             }
+        }
+        if self.is_picking() {
+            egui::Modal::new(egui::Id::unique("waiting-for-dialog")).show(ctx, |ui| {
+                ui.label("Waiting for the file dialog…");
+            });
         }
         let now = ctx.input(|i| i.time);
         panels::dialogs::messages_ui(ctx, &mut self.messages, now);

@@ -34,6 +34,12 @@ pub trait FilePicker {
     fn open(&mut self, kind: OpenKind) -> Vec<PathBuf>;
     /// Pick where to save; `suggested` is a file name.
     fn save(&mut self, kind: SaveKind, suggested: &str) -> Option<PathBuf>;
+
+    /// A picker to run on a thread of its own, for dialogs that block while open (the
+    /// app keeps painting meanwhile). `None`: call this one directly.
+    fn background(&self) -> Option<Box<dyn FilePicker + Send>> {
+        None
+    }
 }
 
 /// Native dialogs through rfd (XDG portal or zenity on Linux).
@@ -41,6 +47,10 @@ pub trait FilePicker {
 pub struct NativePicker;
 
 impl FilePicker for NativePicker {
+    fn background(&self) -> Option<Box<dyn FilePicker + Send>> {
+        Some(Box::new(Self))
+    }
+
     fn open(&mut self, kind: OpenKind) -> Vec<PathBuf> {
         let mut dialog = rfd::FileDialog::new().set_title("Open");
         if matches!(kind, OpenKind::Any | OpenKind::Articles) {

@@ -87,6 +87,45 @@ pub enum PathPurpose {
     Export(ExportFormat),
 }
 
+/// A file dialog the app is waiting for, and what to do with its answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pick {
+    /// Open what is picked.
+    Open(OpenKind),
+    /// Save the session there, then go on with `then`.
+    SaveSession {
+        /// File name offered.
+        suggested: String,
+        /// What the save was for (e.g. closing the window).
+        then: Option<AfterPrompt>,
+    },
+    /// Export there.
+    Export(ExportFormat, String),
+}
+
+impl Pick {
+    /// Ask `picker`; empty when cancelled or when no dialog could be shown.
+    fn ask(&self, picker: &mut dyn FilePicker) -> Vec<PathBuf> {
+        match self {
+            Self::Open(kind) => picker.open(*kind),
+            Self::SaveSession { suggested, .. } => picker
+                .save(SaveKind::Session, suggested)
+                .into_iter()
+                .collect(),
+            Self::Export(format, suggested) => {
+                let kind = format
+                    .extension()
+                    .map_or(SaveKind::Folder, SaveKind::Export);
+                picker.save(kind, suggested).into_iter().collect()
+            }
+        }
+    }
+}
+
+/// A dialog running on its own thread: the answer and whether it came back too fast
+/// for a person (no dialog could be shown).
+type PendingPick = (Pick, std::sync::mpsc::Receiver<(Vec<PathBuf>, bool)>);
+
 /// A modal question or prompt.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dialog {
@@ -161,8 +200,12 @@ pub struct GlossApp {
     pub editor_state: super::panels::editor::EditorState,
     pub(crate) commands: Vec<Command>,
     picker: Box<dyn FilePicker>,
+    /// A file dialog open on its own thread.
+    pending_pick: Option<PendingPick>,
     recovery: Option<Recovery>,
     close_confirmed: bool,
+    /// Close the window on the next frame (after a confirmed close).
+    close_now: bool,
     pub(crate) screenshot: Option<Screenshot>,
     title: String,
     example: Option<PathBuf>,
@@ -193,8 +236,10 @@ impl GlossApp {
             editor_state: super::panels::editor::EditorState::default(),
             commands: Vec::new(),
             picker: options.picker,
+            pending_pick: None,
             recovery: options.recovery_dir.map(Recovery::new),
             close_confirmed: false,
+            close_now: false,
             screenshot: None,
             title: String::new(),
             example: options.example,
@@ -345,9 +390,9 @@ impl GlossApp {
     #[allow(clippy::too_many_lines)]
     fn apply(&mut self, ctx: &egui::Context, command: Command) {
         match command {
-            Command::Open => self.open_dialog(OpenKind::Any),
-            Command::OpenArticle => self.open_dialog(OpenKind::Articles),
-            Command::OpenSession => self.open_dialog(OpenKind::Session),
+            Command::Open => self.pick(Pick::Open(OpenKind::Any)),
+            Command::OpenArticle => self.pick(Pick::Open(OpenKind::Articles)),
+            Command::OpenSession => self.pick(Pick::Open(OpenKind::Session)),
             Command::OpenPath => self.dialog = Some(Dialog::Path(PathPurpose::Open, String::new())),
             Command::SaveTo(path) => {
                 self.save_to(path);
@@ -357,12 +402,8 @@ impl GlossApp {
             Command::OpenRecent(path) => self.open_paths(vec![path]),
             Command::OpenPaths(paths) => self.open_paths(paths),
             Command::NewSession => self.guard(AfterPrompt::NewSession),
-            Command::Save => {
-                self.save(false);
-            }
-            Command::SaveAs => {
-                self.save(true);
-            }
+            Command::Save => self.save(false, None),
+            Command::SaveAs => self.save(true, None),
             Command::Export => {
                 if self.session.documents.is_empty() {
                     self.error("Nothing to export: open an article first.");
@@ -519,7 +560,7 @@ impl GlossApp {
             Command::Reveal(id) => {
                 self.revealed.insert(id);
             }
-            Command::Unsaved(answer) => self.answer_unsaved(ctx, answer),
+            Command::Unsaved(answer) => self.answer_unsaved(answer),
             Command::Recover(restore) => {
                 if let Some(Dialog::Restore(found)) = self.dialog.take() {
                     if restore {
@@ -752,17 +793,94 @@ impl GlossApp {
 
     // --- Opening, saving, exporting -------------------------------------------------
 
-    fn open_dialog(&mut self, kind: OpenKind) {
-        let started = std::time::Instant::now();
-        let paths = self.picker.open(kind);
-        if paths.is_empty() {
-            if no_dialog(started) {
-                // rfd answers at once when no dialog can be shown: offer the typed path.
-                self.dialog = Some(Dialog::Path(PathPurpose::Open, String::new()));
+    /// Show a file dialog. Native dialogs run on their own thread, so the window keeps
+    /// painting and keys typed meanwhile do not pile up as commands.
+    fn pick(&mut self, pick: Pick) {
+        if self.pending_pick.is_some() {
+            return;
+        }
+        if let Some(mut picker) = self.picker.background() {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let asked = pick.clone();
+            let spawned = std::thread::Builder::new()
+                .name("file-dialog".to_owned())
+                .spawn(move || {
+                    let started = std::time::Instant::now();
+                    let paths = asked.ask(picker.as_mut());
+                    let _ = tx.send((paths, no_dialog(started)));
+                });
+            match spawned {
+                Ok(_) => self.pending_pick = Some((pick, rx)),
+                Err(e) => self.error(format!("Cannot show the file dialog: {e}")),
             }
             return;
         }
-        self.open_paths(paths);
+        let started = std::time::Instant::now();
+        let paths = pick.ask(self.picker.as_mut());
+        self.finish_pick(pick, paths, no_dialog(started));
+    }
+
+    /// True while a file dialog is open.
+    pub fn is_picking(&self) -> bool {
+        self.pending_pick.is_some()
+    }
+
+    /// Take the dialog's answer once it is there.
+    pub fn poll_pick(&mut self) {
+        let Some((_, rx)) = &self.pending_pick else {
+            return;
+        };
+        let answer = match rx.try_recv() {
+            Ok(answer) => answer,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            // The dialog thread ended without answering: treat as cancelled.
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => (Vec::new(), false),
+        };
+        if let Some((pick, _)) = self.pending_pick.take() {
+            self.finish_pick(pick, answer.0, answer.1);
+        }
+    }
+
+    fn finish_pick(&mut self, pick: Pick, paths: Vec<PathBuf>, no_dialog_shown: bool) {
+        let typed_default = |name: &str| {
+            std::env::current_dir()
+                .map(|d| d.join(name))
+                .unwrap_or_else(|_| PathBuf::from(name))
+                .display()
+                .to_string()
+        };
+        let Some(first) = paths.first().cloned() else {
+            // rfd answers at once when no dialog can be shown: offer a typed path.
+            if no_dialog_shown {
+                self.dialog = Some(match &pick {
+                    Pick::Open(_) => Dialog::Path(PathPurpose::Open, String::new()),
+                    Pick::SaveSession { suggested, .. } => {
+                        Dialog::Path(PathPurpose::SaveSession, typed_default(suggested))
+                    }
+                    Pick::Export(format, suggested) => {
+                        Dialog::Path(PathPurpose::Export(*format), typed_default(suggested))
+                    }
+                });
+            }
+            return;
+        };
+        match pick {
+            Pick::Open(_) => self.open_paths(paths),
+            Pick::SaveSession { then, .. } => {
+                if self.save_to(first)
+                    && let Some(then) = then
+                {
+                    self.proceed(then);
+                }
+            }
+            Pick::Export(format, _) => {
+                let target = match format.extension() {
+                    Some(ext) => with_extension(first, ext),
+                    None => first,
+                };
+                self.export_to(format, &target);
+            }
+        }
     }
 
     /// Open files: articles are added to the session, a `.ron` replaces the session
@@ -872,6 +990,7 @@ impl GlossApp {
         match then {
             AfterPrompt::Close => {
                 self.close_confirmed = true;
+                self.close_now = true;
             }
             AfterPrompt::Open(paths) => {
                 let mut paths = paths.into_iter();
@@ -882,7 +1001,7 @@ impl GlossApp {
                     self.add_article(&article);
                 }
             }
-            AfterPrompt::OpenDialog(kind) => self.open_dialog(kind),
+            AfterPrompt::OpenDialog(kind) => self.pick(Pick::Open(kind)),
             AfterPrompt::NewSession => self.replace_session(Session::new(), None),
             AfterPrompt::OpenExample => match self.example.clone() {
                 Some(path) => self.load_session_file(&path),
@@ -904,7 +1023,7 @@ impl GlossApp {
         }
     }
 
-    fn answer_unsaved(&mut self, ctx: &egui::Context, answer: UnsavedAnswer) {
+    fn answer_unsaved(&mut self, answer: UnsavedAnswer) {
         let Some(Dialog::Unsaved(then)) = self.dialog.take() else {
             return;
         };
@@ -915,32 +1034,33 @@ impl GlossApp {
                     recovery.remove(self.session_path.as_deref());
                 }
                 self.saved_revision = self.revision;
-                self.after_prompt(ctx, then);
+                self.proceed(then);
             }
-            UnsavedAnswer::Save => {
-                if self.save(false) {
-                    self.after_prompt(ctx, then);
-                }
-            }
+            UnsavedAnswer::Save => self.save(false, Some(then)),
         }
     }
 
-    fn after_prompt(&mut self, ctx: &egui::Context, then: AfterPrompt) {
-        let closing = then == AfterPrompt::Close;
-        self.proceed(then);
-        if closing {
+    /// Close the window now if a close was confirmed.
+    pub fn close_if_confirmed(&mut self, ctx: &egui::Context) {
+        if std::mem::take(&mut self.close_now) {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
 
-    /// Save (asking for a path when there is none, or always with `ask`). True on success.
-    pub fn save(&mut self, ask: bool) -> bool {
+    /// Save (asking for a path the first time, or always with `ask`), then go on with
+    /// `then` once the session is saved.
+    pub fn save(&mut self, ask: bool, then: Option<AfterPrompt>) {
         if self.session.documents.is_empty() {
             self.error("Nothing to save: open an article first.");
-            return false;
+            return;
         }
         if let (Some(path), false) = (&self.session_path, ask) {
-            return self.save_to(path.clone());
+            if self.save_to(path.clone())
+                && let Some(then) = then
+            {
+                self.proceed(then);
+            }
+            return;
         }
         let suggested = self
             .session
@@ -948,22 +1068,7 @@ impl GlossApp {
             .first()
             .map_or_else(|| "session".to_owned(), |d| d.article.id.clone())
             + ".ron";
-        let started = std::time::Instant::now();
-        match self.picker.save(SaveKind::Session, &suggested) {
-            Some(path) => self.save_to(with_extension(path, SESSION_EXTENSION)),
-            None => {
-                if no_dialog(started) {
-                    let default = std::env::current_dir()
-                        .map(|d| d.join(&suggested))
-                        .unwrap_or_else(|_| PathBuf::from(&suggested));
-                    self.dialog = Some(Dialog::Path(
-                        PathPurpose::SaveSession,
-                        default.display().to_string(),
-                    ));
-                }
-                false
-            }
-        }
+        self.pick(Pick::SaveSession { suggested, then });
     }
 
     /// Save the session to `path` (atomically). True on success.
@@ -1000,27 +1105,7 @@ impl GlossApp {
         let suggested = format
             .extension()
             .map_or_else(|| format!("{stem}-brat"), |ext| format!("{stem}.{ext}"));
-        let started = std::time::Instant::now();
-        let target = match format.extension() {
-            Some(ext) => self
-                .picker
-                .save(SaveKind::Export(ext), &suggested)
-                .map(|p| with_extension(p, ext)),
-            None => self.picker.save(SaveKind::Folder, &suggested),
-        };
-        match target {
-            Some(target) => self.export_to(format, &target),
-            None if no_dialog(started) => {
-                let default = std::env::current_dir()
-                    .map(|d| d.join(&suggested))
-                    .unwrap_or_else(|_| PathBuf::from(&suggested));
-                self.dialog = Some(Dialog::Path(
-                    PathPurpose::Export(format),
-                    default.display().to_string(),
-                ));
-            }
-            None => {}
-        }
+        self.pick(Pick::Export(format, suggested));
     }
 
     fn export_to(&mut self, format: ExportFormat, target: &Path) {
