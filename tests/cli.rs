@@ -145,7 +145,10 @@ fn new_creates_a_session_that_checks_clean() {
     assert_code(&out, 0);
     assert!(stderr(&out).contains("wrote s.ron with 1 article(s)"));
     let ron = std::fs::read_to_string(dir.path().join("s.ron")).expect("session written");
-    assert!(ron.contains("version: 1"), "{ron}");
+    assert!(
+        ron.contains(&format!("version: {},", gloss::formats::SESSION_VERSION)),
+        "{ron}"
+    );
     assert!(
         ron.contains("source: \"article.txt\""),
         "relative source: {ron}"
@@ -209,7 +212,7 @@ fn new_refuses_to_overwrite_without_force() {
     assert!(
         std::fs::read_to_string(dir.path().join("s.ron"))
             .expect("replaced")
-            .contains("version: 1")
+            .contains(&format!("version: {},", gloss::formats::SESSION_VERSION))
     );
     assert_eq!(
         std::fs::read_to_string(dir.path().join("s.ron.bak")).expect("backup kept"),

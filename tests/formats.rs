@@ -1227,3 +1227,46 @@ fn doccano_errors_name_the_line_and_the_file() {
     let error = import_doccano("{\"text\": ", Path::new("/in/cut.jsonl")).unwrap_err();
     assert!(error.to_string().ends_with("/in/cut.jsonl"), "{error}");
 }
+
+/// A version-1 session as Gloss wrote it before `modified` became optional.
+const V1_SESSION: &str = r##"(
+  version: 1,
+  next_id: 3,
+  labels: [
+    (id: "quote", name: "Quote", color: "#61afef", hotkey: Some('Q'), description: "", attributes: []),
+  ],
+  articles: [
+    (
+      id: "note",
+      title: "Note",
+      source: "",
+      sha256: "",
+      text: "She said: hello there.",
+      annotations: [
+        (id: 1, label: "quote", start: 10, end: 21, text: "hello there", created: "2026-01-02T03:04:05Z", modified: "2026-02-03T04:05:06Z"),
+        (id: 2, label: "quote", start: 0, end: 3, text: "She", created: "2026-01-02T03:04:05Z"),
+      ],
+    ),
+  ],
+)
+"##;
+
+#[test]
+fn version_1_sessions_migrate_and_are_written_back_as_the_current_version() {
+    let loaded =
+        gloss::formats::session_file::from_ron(V1_SESSION, std::path::Path::new("old.ron"), false)
+            .unwrap();
+    let doc = &loaded.session.documents[0];
+    let by_id = |id: u64| doc.annotations.iter().find(|a| a.id.0 == id).unwrap();
+    assert_eq!(by_id(1).modified.to_rfc3339(), "2026-02-03T04:05:06Z");
+    // In version 1 a missing `modified` meant the zero time, not "same as created".
+    assert_eq!(by_id(2).modified, gloss::model::Timestamp(0));
+    assert!(!loaded.has_problems());
+    let written = gloss::formats::session_file::to_ron(&loaded.session, None);
+    assert!(written.contains(&format!("version: {SESSION_VERSION},")));
+    // Version 2 leaves `modified` out only when it equals `created`; both survive a round trip.
+    let again =
+        gloss::formats::session_file::from_ron(&written, std::path::Path::new("new.ron"), false)
+            .unwrap();
+    assert_eq!(again.session, loaded.session);
+}

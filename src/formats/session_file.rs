@@ -14,7 +14,7 @@ use crate::model::{
 };
 
 /// The version this build writes.
-pub const SESSION_VERSION: u32 = 1;
+pub const SESSION_VERSION: u32 = 2;
 
 /// File extension of sessions.
 pub const SESSION_EXTENSION: &str = "ron";
@@ -262,7 +262,8 @@ pub fn from_ron(
         }
     };
     let file = match version {
-        0 | 1 => parsed.map_err(malformed)?,
+        0 | 1 => migrate_v1(parsed.map_err(malformed)?),
+        2 => parsed.map_err(malformed)?,
         found => {
             return Err(SessionFileError::TooNew {
                 path: path.to_owned(),
@@ -286,6 +287,19 @@ pub fn from_ron(
     };
     session.fix_next_id();
     Ok(LoadedSession { session, reports })
+}
+
+/// Version 1 always wrote `modified`; where a (hand-written) v1 file left it out it
+/// meant the zero time. Version 2 leaves it out when it equals `created`, so a missing
+/// value now means "same as created": give v1 files their old meaning explicitly.
+fn migrate_v1(mut file: SessionFileV1) -> SessionFileV1 {
+    for record in &mut file.articles {
+        for a in &mut record.annotations {
+            a.modified.get_or_insert_with(Timestamp::default);
+        }
+    }
+    file.version = SESSION_VERSION;
+    file
 }
 
 /// Ids unique, every annotation's label in the label list.
