@@ -201,6 +201,7 @@ impl GlossApp {
                         ui,
                         &mut self.list,
                         doc,
+                        self.revision,
                         &self.session.labels,
                         self.selected,
                         &mut commands,

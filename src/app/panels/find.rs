@@ -60,33 +60,26 @@ impl FindState {
 /// Every occurrence of `query` in `text`, as char ranges (case-insensitive by simple
 /// per-char lowercase unless `case_sensitive`). The bool says the list was cut.
 pub fn find_all(text: &Text, query: &str, case_sensitive: bool) -> (Vec<Range<usize>>, bool) {
-    let query: Vec<char> = if case_sensitive {
-        query.chars().collect()
-    } else {
-        query.chars().map(fold).collect()
-    };
+    let norm = |c: char| if case_sensitive { c } else { fold(c) };
+    let query: Vec<char> = query.chars().map(norm).collect();
     let Some(&first) = query.first() else {
         return (Vec::new(), false);
     };
-    let chars: Vec<char> = text.as_str().chars().collect();
+    // Walk the text once, in place (a book is megabytes: no copy per keystroke).
+    let hay = text.as_str();
     let mut matches = Vec::new();
-    let mut i = 0;
-    while i + query.len() <= chars.len() {
-        let same = |a: char, b: char| if case_sensitive { a == b } else { fold(a) == b };
-        if chars.get(i).is_some_and(|&c| same(c, first))
-            && query
-                .iter()
-                .enumerate()
-                .skip(1)
-                .all(|(k, &q)| chars.get(i + k).is_some_and(|&c| same(c, q)))
-        {
+    let mut skip_until = 0usize;
+    for (char_idx, (byte, c)) in hay.char_indices().enumerate() {
+        if char_idx < skip_until || norm(c) != first {
+            continue;
+        }
+        let rest = hay.get(byte..).unwrap_or_default().chars().map(norm);
+        if rest.take(query.len()).eq(query.iter().copied()) {
             if matches.len() == MAX_MATCHES {
                 return (matches, true);
             }
-            matches.push(i..i + query.len());
-            i += query.len();
-        } else {
-            i += 1;
+            matches.push(char_idx..char_idx + query.len());
+            skip_until = char_idx + query.len();
         }
     }
     (matches, false)
@@ -174,5 +167,15 @@ mod tests {
         assert!(!cut);
         let (m, _) = find_all(&text, "ÇA", true);
         assert_eq!(m, vec![7..9]);
+    }
+
+    #[test]
+    fn matches_do_not_overlap_and_count_chars_after_emoji() {
+        let (m, _) = find_all(&Text::new("aaaaa"), "aa", true);
+        assert_eq!(m, vec![0..2, 2..4]);
+        let (m, _) = find_all(&Text::new("😀 tide, 😀 Tide"), "tide", false);
+        assert_eq!(m, vec![2..6, 10..14]);
+        let (m, _) = find_all(&Text::new("short"), "much longer query", false);
+        assert!(m.is_empty());
     }
 }

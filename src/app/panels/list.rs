@@ -16,6 +16,50 @@ pub struct ListState {
     pub text: String,
     /// Labels hidden from the list.
     pub hidden: HashSet<String>,
+    /// Rows shown, cached by what they depend on (a long article has tens of thousands
+    /// of annotations; filtering them every frame would cost every frame).
+    rows: Option<(RowsKey, Vec<usize>)>,
+}
+
+#[derive(Debug, PartialEq)]
+struct RowsKey {
+    article: String,
+    revision: u64,
+    text: String,
+    hidden: Vec<String>,
+}
+
+impl ListState {
+    fn rows(&mut self, doc: &Document, revision: u64) -> &[usize] {
+        let mut hidden: Vec<String> = self.hidden.iter().cloned().collect();
+        hidden.sort();
+        let key = RowsKey {
+            article: doc.article.id.clone(),
+            revision,
+            text: self.text.clone(),
+            hidden,
+        };
+        if self.rows.as_ref().is_none_or(|(k, _)| *k != key) {
+            let needle = self.text.to_lowercase();
+            let rows = doc
+                .annotations
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| !self.hidden.contains(&a.label))
+                .filter(|(_, a)| {
+                    needle.is_empty()
+                        || a.text.to_lowercase().contains(&needle)
+                        || a.note.to_lowercase().contains(&needle)
+                        || a.attributes
+                            .values()
+                            .any(|v| v.to_lowercase().contains(&needle))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            self.rows = Some((key, rows));
+        }
+        self.rows.as_ref().map_or(&[], |(_, rows)| rows.as_slice())
+    }
 }
 
 /// The list with its filter.
@@ -23,6 +67,7 @@ pub fn list_ui(
     ui: &mut Ui,
     state: &mut ListState,
     doc: &Document,
+    revision: u64,
     labels: &[Label],
     selected: Option<AnnotationId>,
     commands: &mut Vec<Command>,
@@ -59,22 +104,7 @@ pub fn list_ui(
         )
         .labelled_by(label.id);
     });
-    let needle = state.text.to_lowercase();
-    let rows: Vec<usize> = doc
-        .annotations
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| !state.hidden.contains(&a.label))
-        .filter(|(_, a)| {
-            needle.is_empty()
-                || a.text.to_lowercase().contains(&needle)
-                || a.note.to_lowercase().contains(&needle)
-                || a.attributes
-                    .values()
-                    .any(|v| v.to_lowercase().contains(&needle))
-        })
-        .map(|(i, _)| i)
-        .collect();
+    let rows = state.rows(doc, revision).to_vec();
     ui.label(format!(
         "{} of {} annotations",
         rows.len(),
