@@ -360,6 +360,11 @@ impl GlossApp {
     pub fn apply_commands(&mut self, ctx: &egui::Context) {
         self.now = ctx.input(|i| i.time);
         let commands = std::mem::take(&mut self.commands);
+        if !commands.is_empty() {
+            // Show the result at once, not at the next input event: a bar or field that
+            // a command opens must have focus before the person's next key arrives.
+            ctx.request_repaint();
+        }
         for command in commands {
             self.apply(ctx, command);
         }
