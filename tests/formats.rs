@@ -1270,3 +1270,14 @@ fn version_1_sessions_migrate_and_are_written_back_as_the_current_version() {
             .unwrap();
     assert_eq!(again.session, loaded.session);
 }
+
+#[test]
+fn a_session_with_a_reversed_span_is_refused_with_the_annotation_named() {
+    let bad = V1_SESSION.replace("start: 10, end: 21", "start: 21, end: 10");
+    let error =
+        gloss::formats::session_file::from_ron(&bad, std::path::Path::new("bad.ron"), false)
+            .unwrap_err()
+            .to_string();
+    assert!(error.contains("annotation 1 ends"), "{error}");
+    assert!(error.ends_with("bad.ron"), "{error}");
+}

@@ -636,7 +636,7 @@ impl Reader {
                 .iter()
                 .filter_map(|&k| view.annotations.get(k))
                 .filter(|a| a.start <= char_idx && char_idx < a.end)
-                .min_by_key(|a| a.end - a.start)
+                .min_by_key(|a| a.end.saturating_sub(a.start))
         };
 
         // Pointer interaction. Pressing the text takes keyboard focus from any text
@@ -777,7 +777,9 @@ impl Reader {
                                 .annotations
                                 .iter()
                                 .find(|x| x.id == h)
-                                .filter(|x| x.end - x.start <= a.end - a.start)
+                                .filter(|x| {
+                                    x.end.saturating_sub(x.start) <= a.end.saturating_sub(a.start)
+                                })
                                 .map(|x| x.id)
                                 .or(Some(a.id)),
                             None => Some(a.id),

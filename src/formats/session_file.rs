@@ -324,6 +324,12 @@ fn validate(file: &SessionFileV1) -> Result<(), String> {
             return Err(format!("article id {:?} appears twice", record.id));
         }
         for a in &record.annotations {
+            if a.start > a.end {
+                return Err(format!(
+                    "annotation {} ends (char {}) before it starts (char {})",
+                    a.id, a.end, a.start
+                ));
+            }
             if !labels.contains(&a.label.as_str()) {
                 return Err(format!(
                     "annotation {} uses label {:?}, which is not in the label list",

@@ -69,7 +69,7 @@ pub fn editor_ui(
             "chars {}–{} ({} chars)",
             annotation.start,
             annotation.end,
-            annotation.end - annotation.start
+            annotation.end.saturating_sub(annotation.start)
         ));
         let edge = |ui: &mut Ui,
                     text: &str,
