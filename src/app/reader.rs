@@ -59,10 +59,6 @@ impl HeightIndex {
         Self { tree, values }
     }
 
-    fn len(&self) -> usize {
-        self.values.len()
-    }
-
     fn get(&self, i: usize) -> f32 {
         self.values.get(i).copied().unwrap_or(0.0)
     }
@@ -192,8 +188,6 @@ pub struct ReaderOutput {
     pub revealed: Option<AnnotationId>,
     /// Empty text was clicked (deselect the annotation).
     pub clicked_nothing: bool,
-    /// The selection changed.
-    pub selection_changed: bool,
 }
 
 /// The reader's state for one article. Not saved.
@@ -346,23 +340,6 @@ impl Reader {
             let max = (self.content_height() - self.viewport_height * 0.5).max(0.0);
             self.set_scroll_offset((self.offset + delta).clamp(0.0, max));
         }
-    }
-
-    /// Bytes held for the article: text, paragraph table, height index and galleys.
-    pub fn heap_bytes(&self) -> usize {
-        let galleys: usize = self
-            .cache
-            .values()
-            .map(|c| {
-                let glyphs: usize = c.galley.rows.iter().map(|r| r.row.glyphs.len()).sum();
-                glyphs * 64 + c.galley.job.text.len()
-            })
-            .sum();
-        self.text.heap_bytes()
-            + self.paragraphs.len() * std::mem::size_of::<Paragraph>()
-            + self.heights.len() * (std::mem::size_of::<f64>() + std::mem::size_of::<f32>() + 1)
-            + self.lanes.len()
-            + galleys
     }
 
     /// Number of galleys held in the cache.
@@ -666,11 +643,11 @@ impl Reader {
                     });
                 }
                 self.dragging = true;
-                output.selection_changed = true;
             } else if response.dragged() && self.dragging {
                 let at = hit(self, ui, pos);
-                self.extend_drag(at);
-                output.selection_changed = true;
+                if let Some(sel) = self.selection.as_mut() {
+                    sel.cursor = at;
+                }
                 // Scroll when dragging past the edges.
                 let margin = 24.0;
                 let clip = ui.clip_rect();
@@ -693,7 +670,6 @@ impl Reader {
                         anchor: par.chars.start,
                         cursor: par.chars.end,
                     });
-                    output.selection_changed = true;
                 }
             }
         } else if response.double_clicked() {
@@ -704,7 +680,6 @@ impl Reader {
                     anchor: word.start,
                     cursor: word.end,
                 });
-                output.selection_changed = true;
             }
         } else if response.clicked()
             && let Some(pos) = response.interact_pointer_pos()
@@ -714,10 +689,8 @@ impl Reader {
             if modifiers.shift {
                 let anchor = self.selection.map_or(at, |s| s.anchor);
                 self.selection = Some(Selection { anchor, cursor: at });
-                output.selection_changed = true;
             } else {
                 self.selection = None;
-                output.selection_changed = true;
                 match annotation_at(at) {
                     Some(a) if shielded(a) => output.revealed = Some(a.id),
                     Some(a) => output.clicked = Some(a.id),
@@ -893,10 +866,10 @@ impl Reader {
         }
         // Screen readers (and UI tests) get the visible text, spoilers hidden by the shield
         // replaced by a marker, exactly as a sighted reader sees it.
-        let shown_text = self.visible_text(&visible, &candidates, view);
+        // Built only when accessibility (or a test) asks for it, not every frame.
         response.widget_info(|| {
             let mut info = egui::WidgetInfo::labeled(egui::Role::Document, true, "Article text");
-            info.current_text_value = Some(shown_text.clone());
+            info.current_text_value = Some(self.visible_text(&visible, &candidates, view));
             info
         });
         if let Some(id) = hovered
@@ -961,12 +934,6 @@ impl Reader {
         }
         out.push_str(self.text.slice(at..end).unwrap_or_default());
         out
-    }
-
-    fn extend_drag(&mut self, at: usize) {
-        if let Some(sel) = self.selection.as_mut() {
-            sel.cursor = at;
-        }
     }
 
     fn char_at(&mut self, ui: &Ui, pos: Pos2, left: f32, top: f32, key: LayoutKey) -> usize {

@@ -85,11 +85,6 @@ impl Text {
         &self.text
     }
 
-    /// Shared handle to the text.
-    pub fn shared(&self) -> Arc<str> {
-        Arc::clone(&self.text)
-    }
-
     /// Length in chars (Unicode scalar values).
     pub fn char_len(&self) -> usize {
         self.char_len
@@ -108,11 +103,6 @@ impl Text {
     /// True when the text has no chars.
     pub fn is_empty(&self) -> bool {
         self.char_len == 0
-    }
-
-    /// Bytes held by the text and its index.
-    pub fn heap_bytes(&self) -> usize {
-        self.text.len() + self.checkpoints.len() * std::mem::size_of::<Checkpoint>()
     }
 
     /// UTF-8 byte offset of char offset `char_idx` (`char_len()` maps to `byte_len()`).

@@ -104,7 +104,7 @@ pub fn list_ui(
         )
         .labelled_by(label.id);
     });
-    let rows = state.rows(doc, revision).to_vec();
+    let rows = state.rows(doc, revision);
     ui.label(format!(
         "{} of {} annotations",
         rows.len(),
