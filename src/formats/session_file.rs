@@ -406,18 +406,18 @@ fn build_document(
         }
         doc.annotations.push(annotation);
     }
-    for (id, result) in doc.reanchor_all() {
-        match result {
-            Anchoring::Orphan => report.orphans.push(id),
-            moved => report.moved.push((id, moved)),
-        }
-    }
-    // Orphans from earlier loads are still orphans: report them too.
-    for a in doc.annotations.iter().filter(|a| a.orphan) {
-        if !report.orphans.contains(&a.id) {
-            report.orphans.push(a.id);
-        }
-    }
+    report.moved = doc
+        .reanchor_all()
+        .into_iter()
+        .filter(|(_, how)| *how != Anchoring::Orphan)
+        .collect();
+    // Every orphan carries the flag, whether it was orphaned now or in an earlier load.
+    report.orphans = doc
+        .annotations
+        .iter()
+        .filter(|a| a.orphan)
+        .map(|a| a.id)
+        .collect();
     report.orphans.sort();
     (doc, report)
 }
