@@ -105,6 +105,13 @@ pub fn find_ui(ui: &mut Ui, state: &mut FindState, labels: &[Label], commands: &
         );
         let response = response.labelled_by(label.id);
         if state.focus {
+            // Like a browser: Ctrl+F selects the old query, so typing replaces it.
+            let mut edit_state =
+                egui::text_edit::TextEditState::load(ui.ctx(), response.id).unwrap_or_default();
+            edit_state.cursor.set_char_range(Some(
+                egui::text_selection::CCursorRange::select_all_str(&state.query),
+            ));
+            edit_state.store(ui.ctx(), response.id);
             response.request_focus();
             state.focus = false;
         }
