@@ -465,3 +465,23 @@ fn save_from_the_prompt_asks_where_then_goes_on() {
     let saved = gloss::formats::load_session(&session).unwrap();
     assert_eq!(saved.session.annotation_count(), 1);
 }
+
+#[test]
+fn the_recovery_copy_is_rewritten_only_after_a_change() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    select_by_find(&mut harness, "ferry captain");
+    harness.key_press(Key::Q);
+    harness.run();
+    let copy = fx.path("recovery").join("untitled.ron");
+    harness.state_mut().persist(None);
+    assert!(copy.is_file(), "unsaved work gets a recovery copy");
+    std::fs::remove_file(&copy).unwrap();
+    harness.state_mut().persist(None);
+    assert!(!copy.exists(), "an unchanged session is not written again");
+    select_by_find(&mut harness, "Marta Quell");
+    harness.key_press(Key::Q);
+    harness.run();
+    harness.state_mut().persist(None);
+    assert!(copy.is_file(), "a new change is written");
+}

@@ -203,6 +203,9 @@ pub struct GlossApp {
     /// A file dialog open on its own thread.
     pending_pick: Option<PendingPick>,
     recovery: Option<Recovery>,
+    /// The revision the recovery copy on disk holds, so an unchanged session is not
+    /// written again every 30 s.
+    recovery_revision: Option<u64>,
     close_confirmed: bool,
     /// Close the window on the next frame (after a confirmed close).
     close_now: bool,
@@ -238,6 +241,7 @@ impl GlossApp {
             picker: options.picker,
             pending_pick: None,
             recovery: options.recovery_dir.map(Recovery::new),
+            recovery_revision: None,
             close_confirmed: false,
             close_now: false,
             screenshot: None,
@@ -275,13 +279,15 @@ impl GlossApp {
 
     /// Write the recovery copy now if there are unsaved changes.
     pub fn write_recovery(&mut self) {
-        if !self.is_dirty() {
+        if !self.is_dirty() || self.recovery_revision == Some(self.revision) {
             return;
         }
-        if let Some(recovery) = &self.recovery
-            && let Err(e) = recovery.write(&self.session, self.session_path.as_deref())
-        {
-            log::error!("cannot write recovery copy: {e}");
+        let Some(recovery) = &self.recovery else {
+            return;
+        };
+        match recovery.write(&self.session, self.session_path.as_deref()) {
+            Ok(()) => self.recovery_revision = Some(self.revision),
+            Err(e) => log::error!("cannot write recovery copy: {e}"),
         }
     }
 
