@@ -1281,3 +1281,41 @@ fn a_session_with_a_reversed_span_is_refused_with_the_annotation_named() {
     assert!(error.contains("annotation 1 ends"), "{error}");
     assert!(error.ends_with("bad.ron"), "{error}");
 }
+
+#[test]
+fn brat_file_names_stay_inside_the_folder_whatever_the_article_ids() {
+    let json = r#"{"articles": [
+        {"id": "../escape", "text": "one text"},
+        {"id": "a/b", "text": "two text"},
+        {"id": "a_b", "text": "three text"}
+    ]}"#;
+    let imported =
+        gloss::formats::import::import_json(json, std::path::Path::new("in.json")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("brat");
+    gloss::formats::export_session(&imported.session, ExportFormat::Brat, &out).unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    // Separators and dots are replaced; two ids that clean up alike get distinct files.
+    assert_eq!(
+        names,
+        [
+            "___escape.ann",
+            "___escape.txt",
+            "a_b-2.ann",
+            "a_b-2.txt",
+            "a_b.ann",
+            "a_b.txt",
+            "annotation.conf",
+        ]
+    );
+    assert!(
+        !dir.path().join("escape.txt").exists(),
+        "nothing written outside the folder"
+    );
+    let second = std::fs::read_to_string(out.join("a_b.txt")).unwrap();
+    assert_eq!(second, "two text", "the first id keeps the plain name");
+}

@@ -97,6 +97,14 @@ pub enum ExportError {
     /// brat writes a folder and needs `-o FOLDER`.
     #[error("the brat export writes a folder of files: give an output folder with -o")]
     NeedsFolder,
+    /// The export could not be rendered (nothing was written).
+    #[error("cannot render the {format} export: {}", .path.display())]
+    Render {
+        /// Where it was going.
+        path: PathBuf,
+        /// Format name.
+        format: &'static str,
+    },
 }
 
 /// An annotation in our JSON schema.
@@ -508,6 +516,33 @@ pub fn brat_conf(session: &Session) -> String {
     out
 }
 
+/// A file name for an article id: ids come from files, so anything that is not a
+/// letter, digit, `-` or `_` becomes `_` (no `..`, no separators), and a name already
+/// used gets a number.
+fn brat_file_stem(id: &str, used: &mut std::collections::BTreeSet<String>) -> String {
+    let safe: String = id
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let base = if safe.is_empty() {
+        "article".to_owned()
+    } else {
+        safe
+    };
+    let stem = std::iter::once(base.clone())
+        .chain((2..).map(|n| format!("{base}-{n}")))
+        .find(|name| !used.contains(name))
+        .unwrap_or(base);
+    used.insert(stem.clone());
+    stem
+}
+
 /// Write the brat folder: `ID.txt` + `ID.ann` per article and `annotation.conf`.
 pub fn write_brat(session: &Session, folder: &Path) -> Result<(), ExportError> {
     let write_err = |path: &Path| {
@@ -515,10 +550,12 @@ pub fn write_brat(session: &Session, folder: &Path) -> Result<(), ExportError> {
         move |reason| ExportError::Write { path, reason }
     };
     std::fs::create_dir_all(folder).map_err(write_err(folder))?;
+    let mut used = std::collections::BTreeSet::new();
     for doc in &session.documents {
-        let txt = folder.join(format!("{}.txt", doc.article.id));
+        let stem = brat_file_stem(&doc.article.id, &mut used);
+        let txt = folder.join(format!("{stem}.txt"));
         super::write_atomic(&txt, doc.article.text.as_str().as_bytes()).map_err(write_err(&txt))?;
-        let ann = folder.join(format!("{}.ann", doc.article.id));
+        let ann = folder.join(format!("{stem}.ann"));
         super::write_atomic(&ann, brat_ann(session, doc).as_bytes()).map_err(write_err(&ann))?;
     }
     let conf = folder.join("annotation.conf");
@@ -534,7 +571,10 @@ pub fn export_session(
     if format == ExportFormat::Brat {
         return write_brat(session, out);
     }
-    let text = export_string(session, format).unwrap_or_default();
+    let text = export_string(session, format).ok_or_else(|| ExportError::Render {
+        path: out.to_owned(),
+        format: format.name(),
+    })?;
     super::write_atomic(out, text.as_bytes()).map_err(|reason| ExportError::Write {
         path: out.to_owned(),
         reason,
