@@ -5,6 +5,8 @@
 //! applied in one place ([`state::GlossApp::apply_commands`]).
 
 pub mod command;
+pub mod editing;
+pub mod files;
 pub mod panels;
 pub mod picker;
 pub mod reader;

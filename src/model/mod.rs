@@ -9,6 +9,7 @@ pub mod label;
 pub mod session;
 pub mod text;
 pub mod time;
+pub mod words;
 
 pub use anchor::{Anchoring, reanchor};
 pub use annotation::{Annotation, AnnotationId, CONTEXT_CHARS, SpanError, snap_span};
