@@ -722,6 +722,6 @@ fn add_annotations(session: &mut Session, article: &str) {
         n += 1;
     }
     let doc = session.document_mut(article).unwrap();
-    doc.annotations = annotations;
+    doc.annotations = annotations.into();
     doc.sort();
 }

@@ -351,7 +351,7 @@ pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> 
             annotations.push(annotation);
         }
         if let Some(doc) = session.document_mut(&id) {
-            doc.annotations = annotations;
+            doc.annotations = annotations.into();
             doc.sort();
             for (aid, how) in doc.reanchor_all() {
                 moved.push((id.clone(), aid, how));

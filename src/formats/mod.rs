@@ -4,6 +4,7 @@ pub mod article;
 pub mod export;
 pub mod html;
 pub mod import;
+pub mod journal;
 pub mod session_file;
 
 pub use article::{ARTICLE_EXTENSIONS, ArticleError, MAX_ARTICLE_BYTES, load_article};

@@ -27,7 +27,7 @@ impl std::fmt::Display for AnnotationId {
 }
 
 /// A labelled span of an article.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Annotation {
     /// Stable id.
     pub id: AnnotationId,
@@ -92,6 +92,22 @@ impl Annotation {
         };
         annotation.refresh_context(text);
         Some(annotation)
+    }
+
+    /// True when both are the same annotation as a session file stores it: every field
+    /// but the context (prefix and suffix), which is derived from the text and may have
+    /// been computed at another time.
+    pub fn same_record(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.label == other.label
+            && self.start == other.start
+            && self.end == other.end
+            && self.text == other.text
+            && self.note == other.note
+            && self.attributes == other.attributes
+            && self.created == other.created
+            && self.modified == other.modified
+            && self.orphan == other.orphan
     }
 
     /// The span in chars.

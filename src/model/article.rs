@@ -1,11 +1,12 @@
 //! Articles: a text to annotate, with where it came from and its SHA-256.
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::text::Text;
 
 /// An article in a session. The text has LF line endings.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Article {
     /// Id unique in the session, made from the file name.
     pub id: String,

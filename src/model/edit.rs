@@ -1,15 +1,18 @@
 //! Edits and history: every change to a session is an [`Edit`] with an inverse, and
 //! [`History`] undoes and redoes them without limit. The history is never saved.
 
+use std::collections::HashMap;
 use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
 
 use super::annotation::{Annotation, AnnotationId, snap_span};
 use super::label::Label;
-use super::session::{AnnotateError, Session};
+use super::session::{AnnotateError, Document, Session};
 use super::time::Timestamp;
 
 /// One invertible change to a session.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Edit {
     /// Add an annotation to an article.
     AddAnnotation {
@@ -57,6 +60,28 @@ pub enum Edit {
         /// The label as it becomes.
         after: Label,
     },
+    /// Insert an article (with its annotations) at a position of the article list.
+    AddArticle {
+        /// Position in the article list.
+        index: usize,
+        /// The article and its annotations.
+        document: Document,
+    },
+    /// Remove the article at a position, with its annotations.
+    RemoveArticle {
+        /// Position in the article list.
+        index: usize,
+        /// The article removed (whole, so the inverse restores it).
+        document: Document,
+    },
+    /// Replace an article and its annotations by another version with the same id (its
+    /// file changed on disk and the annotations were re-anchored to the new text).
+    ReplaceArticle {
+        /// The document as it was.
+        before: Document,
+        /// The document as it becomes.
+        after: Document,
+    },
     /// Several edits applied and undone as one.
     Batch(Vec<Edit>),
 }
@@ -85,6 +110,12 @@ pub enum EditError {
     /// The annotation's label does not exist.
     #[error("no label {0:?} in the session")]
     NoLabel(String),
+    /// The article is not where the edit expects it.
+    #[error("article {0:?} is not in the session as expected")]
+    ArticleMismatch(String),
+    /// An article with this id already exists.
+    #[error("an article with id {0:?} already exists")]
+    DuplicateArticle(String),
 }
 
 impl Edit {
@@ -127,6 +158,18 @@ impl Edit {
                 before: after.clone(),
                 after: before.clone(),
             },
+            Self::AddArticle { index, document } => Self::RemoveArticle {
+                index: *index,
+                document: document.clone(),
+            },
+            Self::RemoveArticle { index, document } => Self::AddArticle {
+                index: *index,
+                document: document.clone(),
+            },
+            Self::ReplaceArticle { before, after } => Self::ReplaceArticle {
+                before: after.clone(),
+                after: before.clone(),
+            },
             Self::Batch(edits) => Self::Batch(edits.iter().rev().map(Self::inverse).collect()),
         }
     }
@@ -157,7 +200,10 @@ impl Edit {
                 let doc = session
                     .document_mut(article)
                     .ok_or_else(|| EditError::NoArticle(article.clone()))?;
-                if doc.annotation(annotation.id) != Some(annotation) {
+                if !doc
+                    .annotation(annotation.id)
+                    .is_some_and(|a| a.same_record(annotation))
+                {
                     return Err(EditError::AnnotationMismatch(annotation.id));
                 }
                 doc.remove(annotation.id);
@@ -177,7 +223,10 @@ impl Edit {
                 let doc = session
                     .document_mut(article)
                     .ok_or_else(|| EditError::NoArticle(article.clone()))?;
-                if doc.annotation(before.id) != Some(before) {
+                if !doc
+                    .annotation(before.id)
+                    .is_some_and(|a| a.same_record(before))
+                {
                     return Err(EditError::AnnotationMismatch(before.id));
                 }
                 doc.remove(before.id);
@@ -221,6 +270,60 @@ impl Edit {
                 *slot = after.clone();
                 Ok(())
             }
+            Self::AddArticle { index, document } => {
+                if session.document(&document.article.id).is_some() {
+                    return Err(EditError::DuplicateArticle(document.article.id.clone()));
+                }
+                if *index > session.documents.len() {
+                    return Err(EditError::ArticleMismatch(document.article.id.clone()));
+                }
+                if let Some(label) = document
+                    .annotations
+                    .iter()
+                    .find(|a| session.label(&a.label).is_none())
+                {
+                    return Err(EditError::NoLabel(label.label.clone()));
+                }
+                if let Some(id) = session.shared_annotation_id(document) {
+                    return Err(EditError::DuplicateAnnotation(id));
+                }
+                if let Some(max) = document.annotations.iter().map(|a| a.id.0).max() {
+                    session.next_id = session.next_id.max(max.saturating_add(1));
+                }
+                session.documents.insert(*index, document.clone());
+                Ok(())
+            }
+            Self::RemoveArticle { index, document } => {
+                let same = session
+                    .documents
+                    .get(*index)
+                    .is_some_and(|d| same_document(d, document));
+                if !same {
+                    return Err(EditError::ArticleMismatch(document.article.id.clone()));
+                }
+                session.documents.remove(*index);
+                Ok(())
+            }
+            Self::ReplaceArticle { before, after } => {
+                if before.article.id != after.article.id {
+                    return Err(EditError::ArticleMismatch(after.article.id.clone()));
+                }
+                if let Some(a) = after
+                    .annotations
+                    .iter()
+                    .find(|a| session.label(&a.label).is_none())
+                {
+                    return Err(EditError::NoLabel(a.label.clone()));
+                }
+                let slot = session
+                    .documents
+                    .iter_mut()
+                    .find(|d| d.article.id == before.article.id)
+                    .filter(|d| same_document(d, before))
+                    .ok_or_else(|| EditError::ArticleMismatch(before.article.id.clone()))?;
+                *slot = after.clone();
+                Ok(())
+            }
             Self::Batch(edits) => {
                 // Adding annotations moves `next_id`, which their inverses leave alone.
                 let next_id = session.next_id;
@@ -236,6 +339,69 @@ impl Edit {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// The same edit with annotation ids renumbered through `map` (ids not in it stay).
+    /// Used when changes made on one copy of a session are replayed onto another copy
+    /// that gave the same ids to other annotations meanwhile.
+    #[must_use]
+    pub fn renumbered(&self, map: &HashMap<AnnotationId, AnnotationId>) -> Self {
+        let renumber = |a: &Annotation| {
+            let mut a = a.clone();
+            if let Some(id) = map.get(&a.id) {
+                a.id = *id;
+            }
+            a
+        };
+        let renumber_doc = |d: &Document| {
+            let mut d = d.clone();
+            if d.annotations.iter().any(|a| map.contains_key(&a.id)) {
+                d.annotations = d.annotations.iter().map(renumber).collect();
+                d.sort();
+            }
+            d
+        };
+        match self {
+            Self::AddAnnotation {
+                article,
+                annotation,
+            } => Self::AddAnnotation {
+                article: article.clone(),
+                annotation: renumber(annotation),
+            },
+            Self::RemoveAnnotation {
+                article,
+                annotation,
+            } => Self::RemoveAnnotation {
+                article: article.clone(),
+                annotation: renumber(annotation),
+            },
+            Self::ReplaceAnnotation {
+                article,
+                before,
+                after,
+            } => Self::ReplaceAnnotation {
+                article: article.clone(),
+                before: renumber(before),
+                after: renumber(after),
+            },
+            Self::AddArticle { index, document } => Self::AddArticle {
+                index: *index,
+                document: renumber_doc(document),
+            },
+            Self::RemoveArticle { index, document } => Self::RemoveArticle {
+                index: *index,
+                document: renumber_doc(document),
+            },
+            Self::ReplaceArticle { before, after } => Self::ReplaceArticle {
+                before: renumber_doc(before),
+                after: renumber_doc(after),
+            },
+            Self::AddLabel { .. } | Self::RemoveLabel { .. } | Self::ReplaceLabel { .. } => {
+                self.clone()
+            }
+            Self::Batch(edits) => Self::Batch(edits.iter().map(|e| e.renumbered(map)).collect()),
         }
     }
 
@@ -258,12 +424,31 @@ impl Edit {
             Self::AddLabel { label, .. } => format!("add label {}", label.name),
             Self::RemoveLabel { label, .. } => format!("remove label {}", label.name),
             Self::ReplaceLabel { after, .. } => format!("edit label {}", after.name),
+            Self::AddArticle { document, .. } => format!("add article {}", document.article.title),
+            Self::RemoveArticle { document, .. } => {
+                format!("remove article {}", document.article.title)
+            }
+            Self::ReplaceArticle { after, .. } => {
+                format!("re-anchor article {}", after.article.title)
+            }
             Self::Batch(edits) => match edits.as_slice() {
                 [one] => one.describe(),
                 _ => format!("{} changes", edits.len()),
             },
         }
     }
+}
+
+/// The same article with the same annotations as a session file stores them (the
+/// annotations' context is derived data and not compared).
+fn same_document(a: &Document, b: &Document) -> bool {
+    a.article == b.article
+        && (a.annotations.shares_with(&b.annotations)
+            || (a.annotations.len() == b.annotations.len()
+                && a.annotations
+                    .iter()
+                    .zip(b.annotations.iter())
+                    .all(|(x, y)| x.same_record(y))))
 }
 
 /// Builders for the common edits; they read the session and change nothing.
@@ -459,6 +644,42 @@ fn merge(first: &Edit, second: &Edit) -> Option<Edit> {
     })
 }
 
+/// One change to the history, as the edit journal records it: replaying the steps in
+/// order onto the session they started from gives the same session and the same undo
+/// and redo stacks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    /// An edit applied and recorded ([`History::apply`]).
+    Apply(Edit),
+    /// An edit applied and merged into the previous one when it continues it
+    /// ([`History::apply_merging`]).
+    Merge(Edit),
+    /// This edit undone.
+    Undo(Edit),
+    /// This edit redone.
+    Redo(Edit),
+}
+
+impl Step {
+    /// The same step with its edit renumbered ([`Edit::renumbered`]).
+    #[must_use]
+    pub fn renumbered(&self, map: &HashMap<AnnotationId, AnnotationId>) -> Self {
+        match self {
+            Self::Apply(edit) => Self::Apply(edit.renumbered(map)),
+            Self::Merge(edit) => Self::Merge(edit.renumbered(map)),
+            Self::Undo(edit) => Self::Undo(edit.renumbered(map)),
+            Self::Redo(edit) => Self::Redo(edit.renumbered(map)),
+        }
+    }
+
+    /// The edit the step is about.
+    pub fn edit(&self) -> &Edit {
+        match self {
+            Self::Apply(edit) | Self::Merge(edit) | Self::Undo(edit) | Self::Redo(edit) => edit,
+        }
+    }
+}
+
 /// Unlimited undo and redo over applied edits.
 #[derive(Debug, Default)]
 pub struct History {
@@ -517,6 +738,33 @@ impl History {
             }
             Err(error) => Err(error),
         })
+    }
+
+    /// Replay a journalled step: apply its edit (or the inverse, for an undo) and put the
+    /// history in the state it was in after the step. Steps recorded after an earlier
+    /// part of the history was dropped (a save truncates the journal) still apply: an
+    /// undo of an edit this history does not hold is applied and pushed to redo.
+    pub fn replay(&mut self, session: &mut Session, step: &Step) -> Result<(), EditError> {
+        match step {
+            Step::Apply(edit) => self.apply(session, edit.clone()),
+            Step::Merge(edit) => self.apply_merging(session, edit.clone()),
+            Step::Undo(edit) => {
+                edit.inverse().apply(session)?;
+                if self.undo.last() == Some(edit) {
+                    self.undo.pop();
+                }
+                self.redo.push(edit.clone());
+                Ok(())
+            }
+            Step::Redo(edit) => {
+                edit.apply(session)?;
+                if self.redo.last() == Some(edit) {
+                    self.redo.pop();
+                }
+                self.undo.push(edit.clone());
+                Ok(())
+            }
+        }
     }
 
     /// True when there is something to undo.

@@ -1,6 +1,9 @@
 //! The session: labels, articles and the annotations of each article, in a fixed order.
 
-use std::ops::Range;
+use std::ops::{Deref, DerefMut, Range};
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::anchor::{Anchoring, reanchor};
 use super::annotation::{Annotation, AnnotationId, SpanError, snap_span};
@@ -8,13 +11,96 @@ use super::article::Article;
 use super::label::Label;
 use super::time::Timestamp;
 
+/// A document's annotations: a shared list, copied on the first write after a clone.
+///
+/// Cloning is O(1), so a whole session can be snapshotted for a background save while
+/// the person goes on editing; reads go through `Deref` to the `Vec`, and the first
+/// mutable access after a clone copies the list once (`Arc::make_mut`).
+#[derive(Clone, Default, Eq)]
+pub struct Annotations(Arc<Vec<Annotation>>);
+
+impl Annotations {
+    /// True when both share one list (a snapshot not written to since).
+    pub fn shares_with(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Deref for Annotations {
+    type Target = Vec<Annotation>;
+
+    fn deref(&self) -> &Vec<Annotation> {
+        &self.0
+    }
+}
+
+impl DerefMut for Annotations {
+    fn deref_mut(&mut self) -> &mut Vec<Annotation> {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl PartialEq for Annotations {
+    fn eq(&self, other: &Self) -> bool {
+        self.shares_with(other) || self.0 == other.0
+    }
+}
+
+impl std::fmt::Debug for Annotations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl From<Vec<Annotation>> for Annotations {
+    fn from(list: Vec<Annotation>) -> Self {
+        Self(Arc::new(list))
+    }
+}
+
+impl FromIterator<Annotation> for Annotations {
+    fn from_iter<I: IntoIterator<Item = Annotation>>(iter: I) -> Self {
+        Self(Arc::new(iter.into_iter().collect()))
+    }
+}
+
+impl<'a> IntoIterator for &'a Annotations {
+    type Item = &'a Annotation;
+    type IntoIter = std::slice::Iter<'a, Annotation>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut Annotations {
+    type Item = &'a mut Annotation;
+    type IntoIter = std::slice::IterMut<'a, Annotation>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Arc::make_mut(&mut self.0).iter_mut()
+    }
+}
+
+impl Serialize for Annotations {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Annotations {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<Annotation>::deserialize(deserializer).map(Self::from)
+    }
+}
+
 /// An article with its annotations, kept sorted by (start, end, id).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     /// The article.
     pub article: Article,
     /// Its annotations in text order.
-    pub annotations: Vec<Annotation>,
+    pub annotations: Annotations,
 }
 
 impl Document {
@@ -22,7 +108,7 @@ impl Document {
     pub fn new(article: Article) -> Self {
         Self {
             article,
-            annotations: Vec::new(),
+            annotations: Annotations::default(),
         }
     }
 
@@ -245,6 +331,17 @@ impl Session {
         let span = snap_span(&text, span)?;
         let id = self.allocate_id();
         Annotation::new(id, &label, &text, span, now).ok_or(AnnotateError::Span(SpanError::Empty))
+    }
+
+    /// An annotation id of `document` that some annotation of the session already has.
+    pub fn shared_annotation_id(&self, document: &Document) -> Option<AnnotationId> {
+        let ids: std::collections::HashSet<AnnotationId> =
+            document.annotations.iter().map(|a| a.id).collect();
+        self.documents
+            .iter()
+            .flat_map(|d| d.annotations.iter())
+            .map(|a| a.id)
+            .find(|id| ids.contains(id))
     }
 
     /// Total number of annotations.

@@ -198,7 +198,7 @@ impl std::fmt::Debug for Text {
 
 impl PartialEq for Text {
     fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
+        Arc::ptr_eq(&self.text, &other.text) || self.text == other.text
     }
 }
 
