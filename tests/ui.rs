@@ -82,6 +82,20 @@ fn select_by_find(harness: &mut Harness<'_, GlossApp>, text: &str) {
     harness.run();
 }
 
+/// Run frames until the background save is done (it runs on its own thread).
+fn settle_save(harness: &mut Harness<'_, GlossApp>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while harness.state().is_saving() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the save never finished"
+        );
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    harness.run();
+}
+
 fn annotation_count(harness: &Harness<'_, GlossApp>) -> usize {
     harness.state().session.annotation_count()
 }
@@ -197,6 +211,7 @@ fn save_to_a_folder_and_reload() {
     fx.picker.push_save(Some(session.clone()));
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     harness.run();
+    settle_save(&mut harness);
     assert!(session.is_file(), "Ctrl+S saved through the picker");
     assert!(!harness.state().is_dirty());
     assert!(harness.state().window_title().starts_with("work.ron"));
@@ -373,24 +388,6 @@ fn label_editor_and_palette_have_named_widgets() {
 }
 
 #[test]
-fn recovery_copy_is_offered_after_a_crash() {
-    let fx = Fixture::new();
-    let mut harness = fx.opened();
-    select_by_find(&mut harness, "ferry captain");
-    harness.key_press(Key::Q);
-    harness.run();
-    // eframe calls this every 30 s and on exit; then the process "crashes".
-    harness.state_mut().persist(None);
-    drop(harness);
-    let mut next = fx.harness();
-    next.get_by_label("Restore unsaved work?");
-    next.get_by_label("Restore").click();
-    next.run();
-    assert_eq!(annotation_count(&next), 1);
-    assert!(next.state().is_dirty(), "restored work still needs saving");
-}
-
-#[test]
 fn annotate_all_matches_and_move_edges_by_keyboard() {
     let fx = Fixture::new();
     let mut harness = fx.opened();
@@ -454,6 +451,7 @@ fn save_from_the_prompt_asks_where_then_goes_on() {
     harness.run();
     harness.get_by_label("Save").click();
     harness.run();
+    settle_save(&mut harness);
     assert!(
         session.is_file(),
         "the never-saved session was saved through the picker"
@@ -466,22 +464,157 @@ fn save_from_the_prompt_asks_where_then_goes_on() {
     assert_eq!(saved.session.annotation_count(), 1);
 }
 
+fn journals(fx: &Fixture) -> Vec<gloss::app::journal::FoundJournal> {
+    gloss::app::journal::JournalDir::new(fx.path("recovery")).find()
+}
+
 #[test]
-fn the_recovery_copy_is_rewritten_only_after_a_change() {
+fn unsaved_changes_come_back_from_the_journal_as_undoable_history() {
     let fx = Fixture::new();
     let mut harness = fx.opened();
     select_by_find(&mut harness, "ferry captain");
     harness.key_press(Key::Q);
     harness.run();
-    let copy = fx.path("recovery").join("untitled.ron");
-    harness.state_mut().persist(None);
-    assert!(copy.is_file(), "unsaved work gets a recovery copy");
-    std::fs::remove_file(&copy).unwrap();
-    harness.state_mut().persist(None);
-    assert!(!copy.exists(), "an unchanged session is not written again");
-    select_by_find(&mut harness, "Marta Quell");
+    harness.get_by_label("Note:").type_text("first");
+    harness.run();
+    let before = harness.state().session.clone();
+    // The process ends without saving (the writer thread finishes its batch; the real
+    // SIGKILL case is .ci/kill-test).
+    drop(harness);
+    assert_eq!(journals(&fx).len(), 1, "one journal with the unsaved steps");
+
+    let mut next = fx.harness();
+    next.get_by_label("Restore unsaved changes?");
+    next.get_by_label_contains("Restore 3 unsaved change(s) to an unsaved session?");
+    next.key_press(Key::Enter);
+    next.run();
+    assert_eq!(next.state().session.documents, before.documents);
+    assert!(next.state().is_dirty(), "restored work still needs saving");
+    // The restored steps are history: undo the note, the quote, then the article.
+    next.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    next.run();
+    assert_eq!(next.state().session.documents[0].annotations[0].note, "");
+    next.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    next.run();
+    assert_eq!(annotation_count(&next), 0);
+    next.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    next.run();
+    assert!(next.state().session.documents.is_empty());
+    next.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    next.run();
+    assert_eq!(next.state().session.documents.len(), 1, "and redo");
+}
+
+#[test]
+fn saving_empties_the_journal_and_later_edits_are_offered_for_that_session() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    select_by_find(&mut harness, "ferry captain");
     harness.key_press(Key::Q);
     harness.run();
-    harness.state_mut().persist(None);
-    assert!(copy.is_file(), "a new change is written");
+    let session = fx.path("work.ron");
+    harness.state_mut().save_to(session.clone(), None);
+    assert!(
+        harness.state().window_title().contains("saving…"),
+        "the title says the save is running: {}",
+        harness.state().window_title()
+    );
+    settle_save(&mut harness);
+    assert!(!harness.state().is_dirty());
+    assert!(harness.state().flush_journal());
+    assert!(journals(&fx).is_empty(), "a save leaves nothing to restore");
+    select_by_find(&mut harness, "Marta Quell");
+    harness.key_press(Key::C);
+    harness.run();
+    drop(harness);
+
+    // Opening the session offers its own unsaved change.
+    let mut next = fx.harness();
+    next.key_press(Key::Escape); // "Later" for the start-up offer
+    next.run();
+    fx.picker.push_open(vec![session.clone()]);
+    next.get_by_label("Open session…").click();
+    next.run();
+    next.get_by_label_contains("Restore 1 unsaved change(s) to work.ron?");
+    next.get_by_label("Restore").click();
+    next.run();
+    assert_eq!(annotation_count(&next), 2);
+    assert_eq!(
+        next.state().session_path.as_deref(),
+        Some(session.as_path())
+    );
+    let on_disk = gloss::formats::load_session(&session).unwrap();
+    assert_eq!(
+        on_disk.session.annotation_count(),
+        1,
+        "the file is untouched"
+    );
+}
+
+#[test]
+fn a_journal_whose_session_changed_elsewhere_opens_as_a_separate_copy() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    let session = fx.path("work.ron");
+    harness.state_mut().save_to(session.clone(), None);
+    settle_save(&mut harness);
+    select_by_find(&mut harness, "Marta Quell");
+    harness.key_press(Key::C);
+    harness.run();
+    drop(harness);
+
+    // Someone else saves the session meanwhile (another annotation).
+    let mut other = gloss::formats::load_session(&session).unwrap().session;
+    let edit = other
+        .annotate("harbour", "spoiler", 0..9, gloss::model::Timestamp(1))
+        .unwrap();
+    edit.apply(&mut other).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    gloss::formats::save_session(&other, &session).unwrap();
+
+    let mut next = fx.harness();
+    next.get_by_label("Restore unsaved changes?");
+    next.key_press(Key::Enter);
+    next.run();
+    next.get_by_label("The session file changed");
+    next.get_by_label("Open as a separate copy").click();
+    next.run();
+    let state = next.state();
+    assert_eq!(state.session_path, None, "a separate, never-saved copy");
+    let labels: Vec<&str> = state.session.documents[0]
+        .annotations
+        .iter()
+        .map(|a| a.label.as_str())
+        .collect();
+    assert_eq!(labels, ["spoiler", "claim"], "their change and ours");
+    let on_disk = gloss::formats::load_session(&session).unwrap();
+    assert_eq!(
+        on_disk.session.annotation_count(),
+        1,
+        "their file is untouched"
+    );
+}
+
+#[test]
+fn a_failed_save_says_why_and_keeps_the_session_dirty() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    select_by_find(&mut harness, "ferry captain");
+    harness.key_press(Key::Q);
+    harness.run();
+    let nowhere = fx.path("no-such-folder").join("work.ron");
+    harness.state_mut().save_to(nowhere, None);
+    settle_save(&mut harness);
+    assert!(harness.state().is_dirty());
+    assert!(
+        harness
+            .state()
+            .messages
+            .iter()
+            .any(|m| m.error && m.text.contains("no-such-folder")),
+        "the error names the file: {:?}",
+        harness.state().messages
+    );
+    assert!(!harness.state().window_title().contains("saving"));
+    assert_eq!(harness.state().session_path, None);
 }

@@ -117,8 +117,19 @@ pub enum Command {
     ExportTo(ExportFormat, std::path::PathBuf),
     /// Answer to the unsaved-changes prompt.
     Unsaved(UnsavedAnswer),
-    /// Restore (true) or discard (false) the offered recovery copy.
-    Recover(bool),
+    /// Answer to the offer to restore unsaved changes from an edit journal.
+    Recover(RecoverAnswer),
+}
+
+/// Answers to "restore unsaved changes?".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecoverAnswer {
+    /// Restore them (or, when the session file changed since, open them as a copy).
+    Restore,
+    /// Delete them.
+    Discard,
+    /// Not now: keep the journal and ask again at the next start.
+    Later,
 }
 
 /// Answers to "save changes?".
@@ -242,7 +253,7 @@ impl Command {
                 format!("Export {} to {}", format.name(), path.display())
             }
             Self::Unsaved(answer) => format!("{answer:?}"),
-            Self::Recover(_) => "Restore recovery copy".into(),
+            Self::Recover(_) => "Restore unsaved changes".into(),
         }
     }
 

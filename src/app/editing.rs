@@ -1,19 +1,26 @@
-//! Editing the session: every change goes through [`GlossApp::edit`] (history and
-//! revision); annotating, relabelling, resizing and stepping through annotations and
+//! Editing the session: every change goes through [`GlossApp::edit`] (history, revision,
+//! journal); annotating, relabelling, resizing and stepping through annotations and
 //! find matches.
 
 use std::collections::HashSet;
 
 use super::command::Command;
 use super::state::GlossApp;
-use crate::model::{AnnotationId, Edit, Timestamp, words};
+use crate::model::{AnnotationId, Edit, Step, Timestamp, words};
 
 impl GlossApp {
+    /// Apply `edit` through the history and journal it. False (and an error shown) when
+    /// it does not apply.
     pub(super) fn edit(&mut self, edit: Edit) -> bool {
         let merging = matches!(
             edit,
             Edit::ReplaceAnnotation { .. } | Edit::ReplaceLabel { .. }
         );
+        let step = if merging {
+            Step::Merge(edit.clone())
+        } else {
+            Step::Apply(edit.clone())
+        };
         let result = if merging {
             self.history.apply_merging(&mut self.session, edit)
         } else {
@@ -22,12 +29,21 @@ impl GlossApp {
         match result {
             Ok(()) => {
                 self.revision += 1;
+                self.journal(step);
                 true
             }
             Err(e) => {
                 self.error(format!("Could not change the session: {e}"));
                 false
             }
+        }
+    }
+
+    /// Record a history step in the edit journal.
+    pub(super) fn journal(&mut self, step: Step) {
+        let revision = self.revision;
+        if let Some(recovery) = self.recovery.as_mut() {
+            recovery.record(step, revision);
         }
     }
 

@@ -1,34 +1,34 @@
 //! Files: opening articles and sessions, saving, exporting, file dialogs on their own
-//! thread, the unsaved-changes prompt and recovery copies.
+//! thread, and the unsaved-changes prompt.
 
 use std::path::{Path, PathBuf};
 
 use super::command::UnsavedAnswer;
 use super::state::{AfterPrompt, Dialog, GlossApp, PathPurpose, Pick};
+use crate::formats::journal::{Base, FileStamp};
 use crate::formats::{self, ExportFormat, SESSION_EXTENSION};
-use crate::model::Session;
+use crate::model::{Document, Edit, Session};
+
+/// A save running on its own thread.
+pub struct SaveJob {
+    /// Where.
+    pub path: PathBuf,
+    /// The session saved ([`GlossApp`]'s generation then).
+    pub generation: u64,
+    /// The revision saved (the snapshot's).
+    pub revision: u64,
+    /// What to do once saved.
+    pub then: Option<AfterPrompt>,
+    /// The file's stamp once written, or the error.
+    pub done: std::sync::mpsc::Receiver<Result<FileStamp, String>>,
+}
 
 impl GlossApp {
-    /// Save settings and, with unsaved changes, a recovery copy (eframe calls this every
-    /// 30 s and on exit).
+    /// Save settings (eframe calls this every 30 s and on exit). Unsaved work needs no
+    /// saving here: the edit journal already has every change on disk.
     pub fn persist(&mut self, storage: Option<&mut dyn eframe::Storage>) {
         if let Some(storage) = storage {
             eframe::set_value(storage, super::state::STORAGE_KEY, &self.settings);
-        }
-        self.write_recovery();
-    }
-
-    /// Write the recovery copy now if there are unsaved changes.
-    pub fn write_recovery(&mut self) {
-        if !self.is_dirty() || self.recovery_revision == Some(self.revision) {
-            return;
-        }
-        let Some(recovery) = &self.recovery else {
-            return;
-        };
-        match recovery.write(&self.session, self.session_path.as_deref()) {
-            Ok(()) => self.recovery_revision = Some(self.revision),
-            Err(e) => log::error!("cannot write recovery copy: {e}"),
         }
     }
 
@@ -105,13 +105,7 @@ impl GlossApp {
         };
         match pick {
             Pick::Open(_) => self.open_paths(paths),
-            Pick::SaveSession { then, .. } => {
-                if self.save_to(first)
-                    && let Some(then) = then
-                {
-                    self.proceed(then);
-                }
-            }
+            Pick::SaveSession { then, .. } => self.save_to(first, then),
             Pick::Export(format, _) => {
                 let target = match format.extension() {
                     Some(ext) => with_extension(first, ext),
@@ -142,6 +136,8 @@ impl GlossApp {
         }
     }
 
+    /// Add the article at `path` to the session (one undoable step), or show it when
+    /// it is already there.
     pub(super) fn add_article(&mut self, path: &Path) {
         let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
         match formats::load_article(&path) {
@@ -151,9 +147,13 @@ impl GlossApp {
                     self.current = id;
                     self.note(format!("{} is already open.", path.display()));
                 } else {
-                    let id = self.session.add_article(article);
-                    self.revision += 1;
-                    self.current = Some(id);
+                    let mut document = Document::new(article);
+                    document.article.id = self.session.unique_article_id(&document.article.id);
+                    let id = document.article.id.clone();
+                    let index = self.session.documents.len();
+                    if self.edit(Edit::AddArticle { index, document }) {
+                        self.current = Some(id);
+                    }
                 }
                 self.selected = None;
                 self.find.invalidate();
@@ -163,42 +163,41 @@ impl GlossApp {
         }
     }
 
+    /// Open the session file at `path` (the unsaved-changes question was asked before).
     pub(super) fn load_session_file(&mut self, path: &Path) {
-        match formats::load_session(path) {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        match formats::load_session(&path) {
             Ok(loaded) => {
                 let problems: usize = loaded
                     .reports
                     .iter()
                     .map(|r| r.orphans.len() + r.moved.len())
                     .sum();
-                let changed: Vec<String> = loaded
-                    .reports
-                    .iter()
-                    .filter(|r| r.source_changed)
-                    .map(|r| r.article.clone())
-                    .collect();
-                self.replace_session(loaded.session, Some(path.to_owned()));
-                if !changed.is_empty() {
-                    // The texts changed on disk: the re-anchored session differs from the file.
-                    self.revision += 1;
-                    self.error(format!(
-                        "Article file(s) changed since the session was saved: {}. {problems} annotation(s) re-anchored or orphaned (orphans are listed, never dropped).",
-                        changed.join(", ")
-                    ));
-                } else if problems > 0 {
+                let base = super::recovery::base_of(&path);
+                self.replace_session(loaded.session, Some(&path), base);
+                if problems > 0 {
                     self.error(format!(
                         "{problems} annotation(s) did not match their text and were re-anchored or marked orphan."
                     ));
                 }
-                self.remember(path);
+                self.remember(&path);
+                self.offer_recovery_for(&path);
             }
             Err(e) => self.error(e.to_string()),
         }
     }
 
-    pub(super) fn replace_session(&mut self, session: Session, path: Option<PathBuf>) {
+    /// Make `session` the open session, saved at `path` (`None`: never saved) and
+    /// journalled on top of `base` (the session file it was read from).
+    pub(super) fn replace_session(
+        &mut self,
+        session: Session,
+        path: Option<&Path>,
+        base: Option<Base>,
+    ) {
         self.session = session;
-        self.session_path = path;
+        self.generation += 1;
+        self.session_path = path.map(Path::to_path_buf);
         self.history.clear();
         self.readers.clear();
         self.revealed.clear();
@@ -207,6 +206,9 @@ impl GlossApp {
         self.revision += 1;
         self.saved_revision = self.revision;
         self.current = self.session.documents.first().map(|d| d.article.id.clone());
+        if let Some(recovery) = self.recovery.as_mut() {
+            recovery.reset(path, base);
+        }
     }
 
     pub(super) fn remember(&mut self, path: &Path) {
@@ -225,6 +227,7 @@ impl GlossApp {
         }
     }
 
+    /// Go on with what waited for the unsaved-changes question.
     pub(super) fn proceed(&mut self, then: AfterPrompt) {
         match then {
             AfterPrompt::Close => {
@@ -241,24 +244,13 @@ impl GlossApp {
                 }
             }
             AfterPrompt::OpenDialog(kind) => self.pick(Pick::Open(kind)),
-            AfterPrompt::NewSession => self.replace_session(Session::new(), None),
+            AfterPrompt::NewSession => self.replace_session(Session::new(), None, None),
             AfterPrompt::OpenExample => match self.example.clone() {
                 Some(path) => self.load_session_file(&path),
                 None => self.error("The example session (sessions/example.ron) was not found."),
             },
-            AfterPrompt::Restore(found) => match std::fs::read_to_string(&found.copy)
-                .map_err(|e| e.to_string())
-                .and_then(|text| {
-                    formats::session_file::from_ron(&text, &found.copy, false)
-                        .map_err(|e| e.to_string())
-                }) {
-                Ok(loaded) => {
-                    self.replace_session(loaded.session, found.session.clone());
-                    self.revision += 1; // restored changes are unsaved
-                    self.note("Restored the recovery copy. Save to keep it.");
-                }
-                Err(e) => self.error(format!("Cannot restore the recovery copy: {e}")),
-            },
+            AfterPrompt::Restore(found) => self.restore(&found),
+            AfterPrompt::RestoreCopy(found) => self.restore_as_copy(&found),
         }
     }
 
@@ -269,8 +261,10 @@ impl GlossApp {
         match answer {
             UnsavedAnswer::Cancel => {}
             UnsavedAnswer::Discard => {
-                if let Some(recovery) = &self.recovery {
-                    recovery.remove(self.session_path.as_deref());
+                // The changes are thrown away on purpose: so is their journal.
+                let path = self.session_path.clone();
+                if let Some(recovery) = self.recovery.as_mut() {
+                    recovery.reset(path.as_deref(), None);
                 }
                 self.saved_revision = self.revision;
                 self.proceed(then);
@@ -282,6 +276,7 @@ impl GlossApp {
     /// Close the window now if a close was confirmed.
     pub fn close_if_confirmed(&mut self, ctx: &egui::Context) {
         if std::mem::take(&mut self.close_now) {
+            self.flush_journal();
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
@@ -294,11 +289,7 @@ impl GlossApp {
             return;
         }
         if let (Some(path), false) = (&self.session_path, ask) {
-            if self.save_to(path.clone())
-                && let Some(then) = then
-            {
-                self.proceed(then);
-            }
+            self.save_to(path.clone(), then);
             return;
         }
         let suggested = self
@@ -310,25 +301,109 @@ impl GlossApp {
         self.pick(Pick::SaveSession { suggested, then });
     }
 
-    /// Save the session to `path` (atomically). True on success.
-    pub fn save_to(&mut self, path: PathBuf) -> bool {
+    /// Save the session to `path` on a background thread, from a snapshot, then go on
+    /// with `then`. A save asked for while another runs waits for it.
+    pub fn save_to(&mut self, path: PathBuf, then: Option<AfterPrompt>) {
         let path = with_extension(path, SESSION_EXTENSION);
-        match formats::save_session(&self.session, &path) {
-            Ok(()) => {
-                if let Some(recovery) = &self.recovery {
-                    recovery.remove(self.session_path.as_deref());
-                    recovery.remove(Some(&path));
+        let path = std::path::absolute(&path).unwrap_or(path);
+        if self.save_job.is_some() {
+            self.save_queued = Some((path, then));
+            return;
+        }
+        // Cheap: article texts and annotation lists are shared until written to.
+        let snapshot = self.session.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let target = path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("save-session".to_owned())
+            .spawn(move || {
+                let result = formats::save_session(&snapshot, &target)
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| {
+                        FileStamp::of(&target).map_err(|e| {
+                            format!(
+                                "cannot read back the saved session ({e}): {}",
+                                target.display()
+                            )
+                        })
+                    });
+                // Free the snapshot here, not on the window's thread.
+                drop(snapshot);
+                let _ = tx.send(result);
+            });
+        match spawned {
+            Ok(_) => {
+                self.save_job = Some(SaveJob {
+                    path,
+                    generation: self.generation,
+                    revision: self.revision,
+                    then,
+                    done: rx,
+                });
+            }
+            Err(e) => self.error(format!("Cannot start saving: {e}")),
+        }
+    }
+
+    /// True while a save runs.
+    pub fn is_saving(&self) -> bool {
+        self.save_job.is_some()
+    }
+
+    /// Take the result of the running save once it is there.
+    pub fn poll_save(&mut self) {
+        let Some(job) = &self.save_job else {
+            return;
+        };
+        let result = match job.done.try_recv() {
+            Ok(result) => result,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(format!(
+                "the save stopped unexpectedly: {}",
+                job.path.display()
+            )),
+        };
+        if let Some(job) = self.save_job.take() {
+            self.finish_save(job, result);
+        }
+    }
+
+    /// Wait for the running save (and any queued after it) to finish.
+    pub fn wait_for_save(&mut self) {
+        while let Some(job) = self.save_job.take() {
+            let result = job.done.recv().unwrap_or_else(|_| {
+                Err(format!(
+                    "the save stopped unexpectedly: {}",
+                    job.path.display()
+                ))
+            });
+            self.finish_save(job, result);
+        }
+    }
+
+    fn finish_save(&mut self, job: SaveJob, result: Result<FileStamp, String>) {
+        match result {
+            Ok(_) if job.generation != self.generation => {
+                // Another session was opened meanwhile; the file is saved all the same.
+                self.note(format!("Saved {}", job.path.display()));
+            }
+            Ok(stamp) => {
+                // Edits made while saving stay unsaved (and journalled).
+                self.saved_revision = job.revision;
+                self.session_path = Some(job.path.clone());
+                if let Some(recovery) = self.recovery.as_mut() {
+                    recovery.saved(&job.path, stamp, job.revision);
                 }
-                self.session_path = Some(path.clone());
-                self.saved_revision = self.revision;
-                self.note(format!("Saved {}", path.display()));
-                self.remember(&path);
-                true
+                self.note(format!("Saved {}", job.path.display()));
+                self.remember(&job.path);
+                if let Some(then) = job.then {
+                    self.proceed(then);
+                }
             }
-            Err(e) => {
-                self.error(e.to_string());
-                false
-            }
+            Err(e) => self.error(e),
+        }
+        if let Some((path, then)) = self.save_queued.take() {
+            self.save_to(path, then);
         }
     }
 

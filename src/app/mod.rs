@@ -7,6 +7,7 @@
 pub mod command;
 pub mod editing;
 pub mod files;
+pub mod journal;
 pub mod panels;
 pub mod picker;
 pub mod reader;
@@ -66,6 +67,12 @@ impl GlossApp {
             self.push(Command::OpenPaths(dropped));
         }
         self.poll_pick();
+        self.poll_save();
+        if self.is_saving() {
+            // The save runs on its own thread: keep the title current and look again soon.
+            ctx.request_repaint_after(Duration::from_millis(30));
+        }
+        self.report_journal_errors();
         if self.is_picking() {
             // The native dialog runs on its own thread: keep painting and look again soon.
             ctx.request_repaint_after(Duration::from_millis(100));

@@ -6,17 +6,19 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use super::command::Command;
+use super::command::{Command, RecoverAnswer};
 use super::editing::Edge;
+use super::files::SaveJob;
+use super::journal::FoundJournal;
 use super::panels::find::FindState;
 use super::panels::labels::LabelEditorState;
 use super::panels::list::ListState;
 use super::panels::palette::PaletteState;
 use super::picker::{FilePicker, OpenKind, SaveKind};
 use super::reader::Reader;
-use super::recovery::{Found, Recovery};
+use super::recovery::Recovery;
 use crate::formats::ExportFormat;
-use crate::model::{AnnotationId, Edit, History, Session};
+use crate::model::{AnnotationId, Edit, History, Session, Step};
 
 /// Default reader font size, points.
 pub const DEFAULT_FONT_SIZE: f32 = 17.0;
@@ -72,8 +74,10 @@ pub enum AfterPrompt {
     NewSession,
     /// Open the example session.
     OpenExample,
-    /// Restore a recovery copy.
-    Restore(Found),
+    /// Restore an edit journal.
+    Restore(FoundJournal),
+    /// Restore an edit journal as a separate copy (its session file changed).
+    RestoreCopy(FoundJournal),
 }
 
 /// What a typed path is for.
@@ -135,8 +139,10 @@ pub enum Dialog {
     Path(PathPurpose, String),
     /// Choose an export format.
     Export(ExportFormat),
-    /// Offer to restore a recovery copy.
-    Restore(Found),
+    /// Offer to restore an edit journal's unsaved changes.
+    Restore(FoundJournal),
+    /// The journal's session file changed since: offer a separate copy.
+    RestoreChanged(FoundJournal),
 }
 
 /// State of `--screenshot`: frames rendered so far and the result slot.
@@ -155,7 +161,7 @@ pub struct Screenshot {
 pub struct AppOptions {
     /// File dialogs.
     pub picker: Box<dyn FilePicker>,
-    /// Folder for recovery copies (`None`: no autosave).
+    /// Folder for edit journals (`None`: no journal).
     pub recovery_dir: Option<PathBuf>,
     /// The example session, if found.
     pub example: Option<PathBuf>,
@@ -202,10 +208,15 @@ pub struct GlossApp {
     pub(super) picker: Box<dyn FilePicker>,
     /// A file dialog open on its own thread.
     pub(super) pending_pick: Option<PendingPick>,
+    /// The edit journal of the open session.
     pub(super) recovery: Option<Recovery>,
-    /// The revision the recovery copy on disk holds, so an unchanged session is not
-    /// written again every 30 s.
-    pub(super) recovery_revision: Option<u64>,
+    /// The save running on its own thread.
+    pub(super) save_job: Option<SaveJob>,
+    /// Incremented whenever another session replaces the open one (a save that
+    /// finishes after that must not mark the new session saved).
+    pub(super) generation: u64,
+    /// A save asked for while another ran: where, and what to do after.
+    pub(super) save_queued: Option<(PathBuf, Option<AfterPrompt>)>,
     pub(super) close_confirmed: bool,
     /// Close the window on the next frame (after a confirmed close).
     pub(super) close_now: bool,
@@ -240,8 +251,10 @@ impl GlossApp {
             commands: Vec::new(),
             picker: options.picker,
             pending_pick: None,
-            recovery: options.recovery_dir.map(Recovery::new),
-            recovery_revision: None,
+            recovery: options.recovery_dir.and_then(Recovery::new),
+            save_job: None,
+            generation: 0,
+            save_queued: None,
             close_confirmed: false,
             close_now: false,
             screenshot: None,
@@ -249,13 +262,7 @@ impl GlossApp {
             example: options.example,
             now: 0.0,
         };
-        if let Some(found) = app
-            .recovery
-            .as_ref()
-            .and_then(|r| r.find().into_iter().next())
-        {
-            app.dialog = Some(Dialog::Restore(found));
-        }
+        app.offer_recovery();
         app
     }
 
@@ -289,7 +296,11 @@ impl GlossApp {
                 |n| n.to_string_lossy().into_owned(),
             );
         let marker = if self.is_dirty() { "● " } else { "" };
-        format!("{marker}{name} — Gloss")
+        if self.is_saving() {
+            format!("{marker}{name} — saving… — Gloss")
+        } else {
+            format!("{marker}{name} — Gloss")
+        }
     }
 
     /// Queue a command (applied after the panels of this frame).
@@ -360,9 +371,7 @@ impl GlossApp {
             Command::OpenArticle => self.pick(Pick::Open(OpenKind::Articles)),
             Command::OpenSession => self.pick(Pick::Open(OpenKind::Session)),
             Command::OpenPath => self.dialog = Some(Dialog::Path(PathPurpose::Open, String::new())),
-            Command::SaveTo(path) => {
-                self.save_to(path);
-            }
+            Command::SaveTo(path) => self.save_to(path, None),
             Command::ExportTo(format, path) => self.export_to(format, &path),
             Command::OpenExample => self.guard(AfterPrompt::OpenExample),
             Command::OpenRecent(path) => self.open_paths(vec![path]),
@@ -381,6 +390,7 @@ impl GlossApp {
             Command::Undo => match self.history.undo(&mut self.session) {
                 Some(Ok(edit)) => {
                     self.revision += 1;
+                    self.journal(Step::Undo(edit.clone()));
                     self.after_history(&edit, true);
                 }
                 Some(Err(e)) => self.error(format!("Cannot undo: {e}")),
@@ -389,6 +399,7 @@ impl GlossApp {
             Command::Redo => match self.history.redo(&mut self.session) {
                 Some(Ok(edit)) => {
                     self.revision += 1;
+                    self.journal(Step::Redo(edit.clone()));
                     self.after_history(&edit, false);
                 }
                 Some(Err(e)) => self.error(format!("Cannot redo: {e}")),
@@ -527,15 +538,29 @@ impl GlossApp {
                 self.revealed.insert(id);
             }
             Command::Unsaved(answer) => self.answer_unsaved(answer),
-            Command::Recover(restore) => {
-                if let Some(Dialog::Restore(found)) = self.dialog.take() {
-                    if restore {
-                        self.guard(AfterPrompt::Restore(found));
-                    } else if let Some(recovery) = &self.recovery {
-                        recovery.remove(found.session.as_deref());
-                    }
+            Command::Recover(answer) => match (self.dialog.take(), answer) {
+                (Some(Dialog::Restore(found)), RecoverAnswer::Restore) => {
+                    self.guard(AfterPrompt::Restore(found));
                 }
-            }
+                (Some(Dialog::RestoreChanged(found)), RecoverAnswer::Restore) => {
+                    self.guard(AfterPrompt::RestoreCopy(found));
+                }
+                (
+                    Some(Dialog::Restore(found) | Dialog::RestoreChanged(found)),
+                    RecoverAnswer::Discard,
+                ) => {
+                    if let Some(recovery) = &self.recovery {
+                        recovery.discard(&found);
+                    }
+                    self.note(format!(
+                        "Discarded {} unsaved change(s) to {}.",
+                        found.steps,
+                        found.session_name()
+                    ));
+                }
+                (Some(Dialog::Restore(_) | Dialog::RestoreChanged(_)), RecoverAnswer::Later) => {}
+                (other, _) => self.dialog = other,
+            },
         }
     }
 

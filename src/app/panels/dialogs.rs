@@ -2,7 +2,7 @@
 
 use egui::{Id, Modal, Ui};
 
-use crate::app::command::{Command, UnsavedAnswer};
+use crate::app::command::{Command, RecoverAnswer, UnsavedAnswer};
 use crate::app::state::{Dialog, Message, PathPurpose};
 use crate::formats::ExportFormat;
 
@@ -98,33 +98,54 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, commands: &mut Vec<Co
                 });
             }
             Dialog::Restore(found) => {
-                ui.heading("Restore unsaved work?");
-                let what = found.session.as_ref().map_or_else(
-                    || "an unsaved session".to_owned(),
-                    |p| p.display().to_string(),
-                );
+                ui.heading("Restore unsaved changes?");
                 ui.label(format!(
-                    "Gloss found a recovery copy of {what} that is newer than the saved file."
+                    "Restore {} unsaved change(s) to {}? Gloss kept them in its edit journal when it last stopped without saving.",
+                    found.steps,
+                    found.session_name()
                 ));
-                ui.horizontal(|ui| {
-                    if ui.button("Restore").clicked() {
-                        commands.push(Command::Recover(true));
-                    }
-                    if ui.button("Discard copy").clicked() {
-                        commands.push(Command::Recover(false));
-                    }
-                });
+                ui.add_space(8.0);
+                recover_buttons_ui(ui, "Restore", commands);
+            }
+            Dialog::RestoreChanged(found) => {
+                ui.heading("The session file changed");
+                ui.label(format!(
+                    "{} changed on disk since these {} unsaved change(s) were made (it was saved elsewhere). Replaying them onto it blindly could put them in the wrong place. You can open them as a separate copy of the file as it is now; changes that no longer fit are left out and counted.",
+                    found.session_name(),
+                    found.steps
+                ));
+                ui.add_space(8.0);
+                recover_buttons_ui(ui, "Open as a separate copy", commands);
             }
         }
     });
     if response.should_close() {
         match dialog {
             Dialog::Unsaved(_) => commands.push(Command::Unsaved(UnsavedAnswer::Cancel)),
-            Dialog::Restore(_) => {}
+            Dialog::Restore(_) | Dialog::RestoreChanged(_) => {
+                commands.push(Command::Recover(RecoverAnswer::Later));
+            }
             Dialog::Path(..) | Dialog::Export(_) => keep = false,
         }
     }
     keep
+}
+
+/// Restore (also Enter), Discard, Later (also Esc).
+fn recover_buttons_ui(ui: &mut Ui, restore: &str, commands: &mut Vec<Command>) {
+    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+    ui.horizontal(|ui| {
+        if ui.button(restore).clicked() || enter {
+            commands.push(Command::Recover(RecoverAnswer::Restore));
+        }
+        if ui.button("Discard changes").clicked() {
+            commands.push(Command::Recover(RecoverAnswer::Discard));
+        }
+        if ui.button("Later").clicked() {
+            commands.push(Command::Recover(RecoverAnswer::Later));
+        }
+    });
+    ui.weak("Enter restores; Esc asks again at the next start.");
 }
 
 /// Paths typed in the prompt: one per line, or one with spaces.
