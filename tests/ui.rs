@@ -490,6 +490,11 @@ fn unsaved_changes_come_back_from_the_journal_as_undoable_history() {
     next.run();
     assert_eq!(next.state().session.documents, before.documents);
     assert!(next.state().is_dirty(), "restored work still needs saving");
+    assert_eq!(
+        next.query_all_by_label("Quote 1").count(),
+        2,
+        "the article list and the list's chip count the restored quote"
+    );
     // The restored steps are history: undo the note, the quote, then the article.
     next.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     next.run();
@@ -497,6 +502,8 @@ fn unsaved_changes_come_back_from_the_journal_as_undoable_history() {
     next.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     next.run();
     assert_eq!(annotation_count(&next), 0);
+    assert_eq!(next.query_all_by_label("Quote 1").count(), 0, "counts follow undo");
+    next.get_by_label("Quote 0");
     next.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     next.run();
     assert!(next.state().session.documents.is_empty());

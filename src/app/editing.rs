@@ -39,9 +39,29 @@ impl GlossApp {
         }
     }
 
-    /// Record a history step in the edit journal.
+    /// Record a history step that was just applied: in the edit journal, and in the
+    /// panels' counts.
     pub(super) fn journal(&mut self, step: Step) {
         let revision = self.revision;
+        match &step {
+            Step::Apply(edit) | Step::Merge(edit) | Step::Redo(edit) => {
+                self.counts.follow(edit, &self.session);
+            }
+            Step::Undo(edit) => self.counts.follow(&edit.inverse(), &self.session),
+        }
+        if log::log_enabled!(target: "gloss::journal", log::Level::Debug) {
+            // Ground truth for crash tests: what was applied, and when (Unix ms).
+            let quote = match step.edit() {
+                Edit::AddAnnotation { annotation, .. } => {
+                    annotation.text.chars().take(40).collect()
+                }
+                _ => String::new(),
+            };
+            let ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis());
+            log::debug!(target: "gloss::journal", "step at {ms} ms: {} {quote:?}", step.edit().describe());
+        }
         if let Some(recovery) = self.recovery.as_mut() {
             recovery.record(step, revision);
         }

@@ -196,6 +196,7 @@ impl GlossApp {
         base: Option<Base>,
     ) {
         self.session = session;
+        self.counts.invalidate();
         self.generation += 1;
         self.session_path = path.map(Path::to_path_buf);
         self.history.clear();

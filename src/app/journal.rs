@@ -41,45 +41,63 @@ impl FoundJournal {
     }
 }
 
-/// The folder journals live in.
+/// The folder journals live in. Each running Gloss writes journals of its own (named by
+/// the session and the process), so two windows on one session never overwrite each
+/// other's unsaved steps.
 #[derive(Clone, Debug)]
 pub struct JournalDir {
     dir: PathBuf,
+    instance: String,
 }
 
 impl JournalDir {
     /// Journals in `dir` (created when first needed).
     pub fn new(dir: PathBuf) -> Self {
-        Self { dir }
+        let now = SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let instance = format!(
+            "{}-{}-{}",
+            now.as_secs(),
+            now.subsec_nanos(),
+            std::process::id()
+        );
+        Self { dir, instance }
     }
 
-    /// The journal of the session saved at `session`; a never-saved session gets a
-    /// journal of its own (several windows may each have one).
-    pub fn path_for(&self, session: Option<&Path>) -> PathBuf {
-        let stem = match session {
+    fn prefix(session: Option<&Path>) -> String {
+        match session {
             Some(path) => {
                 let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
                 let hash = sha256_hex(&absolute.to_string_lossy());
-                format!("session-{}", hash.get(..16).unwrap_or(&hash))
+                format!("session-{}-", hash.get(..16).unwrap_or(&hash))
             }
-            None => {
-                let now = SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap_or_default();
-                format!(
-                    "untitled-{}-{}-{}",
-                    now.as_secs(),
-                    now.subsec_nanos(),
-                    std::process::id()
-                )
-            }
-        };
-        self.dir.join(format!("{stem}.{JOURNAL_EXTENSION}"))
+            None => "untitled-".to_owned(),
+        }
+    }
+
+    /// This process's journal for the session saved at `session` (`None`: never saved).
+    pub fn path_for(&self, session: Option<&Path>) -> PathBuf {
+        self.dir.join(format!(
+            "{}{}.{JOURNAL_EXTENSION}",
+            Self::prefix(session),
+            self.instance
+        ))
     }
 
     /// Every journal that holds at least one step, newest first. Journals that cannot be
     /// read are skipped (and logged), never deleted.
     pub fn find(&self) -> Vec<FoundJournal> {
+        self.find_named(|_| true)
+    }
+
+    /// The journals of the session at `session` that hold steps, newest first.
+    pub fn find_for(&self, session: &Path) -> Vec<FoundJournal> {
+        let prefix = Self::prefix(Some(session));
+        self.find_named(|name| name.starts_with(&prefix))
+    }
+
+    fn find_named(&self, wanted: impl Fn(&str) -> bool) -> Vec<FoundJournal> {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return Vec::new();
         };
@@ -87,15 +105,11 @@ impl JournalDir {
             .flatten()
             .map(|e| e.path())
             .filter(|p| p.extension().and_then(|e| e.to_str()) == Some(JOURNAL_EXTENSION))
+            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(&wanted))
             .filter_map(|p| Self::look(&p))
             .collect();
         found.sort_by_key(|f| std::cmp::Reverse(f.written));
         found
-    }
-
-    /// The journal of the session at `session`, if it holds steps.
-    pub fn find_for(&self, session: &Path) -> Option<FoundJournal> {
-        Self::look(&self.path_for(Some(session)))
     }
 
     fn look(path: &Path) -> Option<FoundJournal> {

@@ -138,6 +138,7 @@ impl GlossApp {
 
     #[allow(clippy::too_many_lines)]
     fn panels_ui(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
+        self.counts.refresh(&self.session);
         let mut commands = std::mem::take(&mut self.commands);
         let has_article = self.current_document().is_some();
         let menu = panels::toolbar::MenuContext {
@@ -172,6 +173,7 @@ impl GlossApp {
                     panels::articles::articles_ui(
                         ui,
                         &self.session,
+                        &self.counts.per_article,
                         self.current.as_deref(),
                         &mut commands,
                     );
@@ -209,8 +211,11 @@ impl GlossApp {
                     panels::list::list_ui(
                         ui,
                         &mut self.list,
-                        doc,
-                        self.revision,
+                        &panels::list::Listed {
+                            doc,
+                            counts: self.counts.per_article.get(&doc.article.id),
+                            revision: self.revision,
+                        },
                         &self.session.labels,
                         self.selected,
                         &mut commands,

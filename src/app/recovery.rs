@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use super::journal::{FoundJournal, JournalDir, JournalWriter};
 use super::state::{Dialog, GlossApp};
-use crate::formats::journal::{self, Base, FileStamp, JOURNAL_VERSION, JournalHeader};
 use crate::formats;
+use crate::formats::journal::{self, Base, FileStamp, JOURNAL_VERSION, JournalHeader};
 use crate::model::{EditError, Session, Step, Timestamp};
 
 /// How long closing the app waits for the journal to reach the disk.
@@ -59,7 +59,8 @@ impl Recovery {
     pub fn find_for(&self, path: &Path) -> Option<FoundJournal> {
         self.dir
             .find_for(path)
-            .filter(|f| Some(&f.path) != self.path.as_ref())
+            .into_iter()
+            .find(|f| Some(&f.path) != self.path.as_ref())
     }
 
     /// Steps journalled since the base.
@@ -112,6 +113,7 @@ impl Recovery {
         let old = self.path.take();
         if !self.steps.is_empty() {
             let new = self.dir.path_for(Some(path));
+            // `start` replaces the journal at `new` atomically, with the steps kept.
             let steps = self.steps.iter().map(|(_, s)| s.clone()).collect();
             self.writer.start(new.clone(), self.header(), steps);
             self.path = Some(new);
@@ -307,6 +309,7 @@ impl GlossApp {
     }
 
     fn after_replay(&mut self) {
+        self.counts.invalidate();
         self.readers.clear();
         if self
             .current

@@ -18,7 +18,7 @@ use super::picker::{FilePicker, OpenKind, SaveKind};
 use super::reader::Reader;
 use super::recovery::Recovery;
 use crate::formats::ExportFormat;
-use crate::model::{AnnotationId, Edit, History, Session, Step};
+use crate::model::{Annotation, AnnotationId, Edit, History, LabelCounts, Session, Step};
 
 /// Default reader font size, points.
 pub const DEFAULT_FONT_SIZE: f32 = 17.0;
@@ -157,6 +157,102 @@ pub struct Screenshot {
     pub requested: bool,
 }
 
+/// Annotation counts of every article for the panels, kept up to date edit by edit
+/// (the panels show them every frame; recounting 100k annotations per edit would cost
+/// milliseconds).
+#[derive(Default)]
+pub struct Counts {
+    /// Counts per article id.
+    pub per_article: HashMap<String, LabelCounts>,
+    /// Recount everything at the next refresh (another session, label changes).
+    stale: bool,
+}
+
+impl Counts {
+    /// Recount everything at the next refresh.
+    pub fn invalidate(&mut self) {
+        self.stale = true;
+    }
+
+    /// Recount if needed.
+    pub fn refresh(&mut self, session: &Session) {
+        if !self.stale && self.per_article.len() == session.documents.len() {
+            return;
+        }
+        self.per_article = session
+            .documents
+            .iter()
+            .map(|d| (d.article.id.clone(), d.label_counts(&session.labels)))
+            .collect();
+        self.stale = false;
+    }
+
+    /// Follow an edit that was just applied to `session`.
+    pub fn follow(&mut self, edit: &Edit, session: &Session) {
+        match edit {
+            Edit::AddAnnotation {
+                article,
+                annotation,
+            } => self.bump(session, article, annotation, true),
+            Edit::RemoveAnnotation {
+                article,
+                annotation,
+            } => self.bump(session, article, annotation, false),
+            Edit::ReplaceAnnotation {
+                article,
+                before,
+                after,
+            } => {
+                self.bump(session, article, before, false);
+                self.bump(session, article, after, true);
+            }
+            Edit::AddArticle { document, .. }
+            | Edit::RemoveArticle { document, .. }
+            | Edit::ReplaceArticle {
+                after: document, ..
+            } => {
+                let id = &document.article.id;
+                match session.document(id) {
+                    Some(doc) => {
+                        self.per_article
+                            .insert(id.clone(), doc.label_counts(&session.labels));
+                    }
+                    None => {
+                        self.per_article.remove(id);
+                    }
+                }
+            }
+            Edit::AddLabel { .. } | Edit::RemoveLabel { .. } | Edit::ReplaceLabel { .. } => {
+                self.stale = true;
+            }
+            Edit::Batch(edits) => {
+                for edit in edits {
+                    self.follow(edit, session);
+                }
+            }
+        }
+    }
+
+    fn bump(&mut self, session: &Session, article: &str, a: &Annotation, add: bool) {
+        let (Some(counts), Some(label)) = (
+            self.per_article.get_mut(article),
+            session.labels.iter().position(|l| l.id == a.label),
+        ) else {
+            self.stale = true;
+            return;
+        };
+        let change = |n: &mut usize| {
+            *n = if add { *n + 1 } else { n.saturating_sub(1) };
+        };
+        if let Some(n) = counts.per_label.get_mut(label) {
+            change(n);
+        }
+        if a.orphan {
+            change(&mut counts.orphans);
+        }
+    }
+}
+
 /// How the app is wired to the outside world.
 pub struct AppOptions {
     /// File dialogs.
@@ -210,6 +306,8 @@ pub struct GlossApp {
     pub(super) pending_pick: Option<PendingPick>,
     /// The edit journal of the open session.
     pub(super) recovery: Option<Recovery>,
+    /// Annotation counts per article, for the panels (recounted once per revision).
+    pub(super) counts: Counts,
     /// The save running on its own thread.
     pub(super) save_job: Option<SaveJob>,
     /// Incremented whenever another session replaces the open one (a save that
@@ -252,6 +350,7 @@ impl GlossApp {
             picker: options.picker,
             pending_pick: None,
             recovery: options.recovery_dir.and_then(Recovery::new),
+            counts: Counts::default(),
             save_job: None,
             generation: 0,
             save_queued: None,

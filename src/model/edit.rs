@@ -200,13 +200,15 @@ impl Edit {
                 let doc = session
                     .document_mut(article)
                     .ok_or_else(|| EditError::NoArticle(article.clone()))?;
-                if !doc
-                    .annotation(annotation.id)
-                    .is_some_and(|a| a.same_record(annotation))
-                {
-                    return Err(EditError::AnnotationMismatch(annotation.id));
-                }
-                doc.remove(annotation.id);
+                let at = doc
+                    .position_of(annotation)
+                    .filter(|&at| {
+                        doc.annotations
+                            .get(at)
+                            .is_some_and(|a| a.same_record(annotation))
+                    })
+                    .ok_or(EditError::AnnotationMismatch(annotation.id))?;
+                doc.annotations.remove(at);
                 Ok(())
             }
             Self::ReplaceAnnotation {
@@ -223,14 +225,29 @@ impl Edit {
                 let doc = session
                     .document_mut(article)
                     .ok_or_else(|| EditError::NoArticle(article.clone()))?;
-                if !doc
-                    .annotation(before.id)
-                    .is_some_and(|a| a.same_record(before))
-                {
-                    return Err(EditError::AnnotationMismatch(before.id));
+                let at = doc
+                    .position_of(before)
+                    .filter(|&at| {
+                        doc.annotations
+                            .get(at)
+                            .is_some_and(|a| a.same_record(before))
+                    })
+                    .ok_or(EditError::AnnotationMismatch(before.id))?;
+                if before.sort_key() == after.sort_key() {
+                    // A note, label or attribute change keeps the place: no shifting of a
+                    // long list.
+                    if let Some(slot) = doc.annotations.get_mut(at) {
+                        *slot = after.clone();
+                    }
+                } else {
+                    doc.annotations.remove(at);
+                    if !doc.insert(after.clone()) {
+                        // Another annotation already has the new place and id: put the
+                        // old one back so nothing changes.
+                        doc.insert(before.clone());
+                        return Err(EditError::DuplicateAnnotation(after.id));
+                    }
                 }
-                doc.remove(before.id);
-                doc.insert(after.clone());
                 Ok(())
             }
             Self::AddLabel { index, label } => {

@@ -146,6 +146,44 @@ impl Document {
         Some(self.annotations.remove(at))
     }
 
+    /// How many annotations each of `labels` has (in their order), and the orphans, in
+    /// one pass.
+    pub fn label_counts(&self, labels: &[Label]) -> LabelCounts {
+        let mut counts = LabelCounts {
+            per_label: vec![0; labels.len()],
+            orphans: 0,
+        };
+        let mut last: Option<(&str, usize)> = None;
+        for a in self.annotations.iter() {
+            // Neighbours often share a label: try the last one before searching.
+            let index = match last {
+                Some((id, i)) if id == a.label => Some(i),
+                _ => labels.iter().position(|l| l.id == a.label),
+            };
+            if let Some(i) = index {
+                last = Some((a.label.as_str(), i));
+                if let Some(n) = counts.per_label.get_mut(i) {
+                    *n += 1;
+                }
+            }
+            counts.orphans += usize::from(a.orphan);
+        }
+        counts
+    }
+
+    /// Index of `annotation` (found by its sort key, so O(log n) while the list is in text
+    /// order; by id otherwise).
+    pub fn position_of(&self, annotation: &Annotation) -> Option<usize> {
+        let key = annotation.sort_key();
+        match self
+            .annotations
+            .binary_search_by(|a| a.sort_key().cmp(&key))
+        {
+            Ok(at) => Some(at),
+            Err(_) => self.position(annotation.id),
+        }
+    }
+
     /// Number of annotations with the label `label_id`.
     pub fn count_label(&self, label_id: &str) -> usize {
         self.annotations
@@ -193,6 +231,15 @@ impl Document {
         }
         changes
     }
+}
+
+/// Annotation counts of a document: per label (in the label list's order) and orphans.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LabelCounts {
+    /// Annotations per label, in the order of the labels asked about.
+    pub per_label: Vec<usize>,
+    /// Orphaned annotations.
+    pub orphans: usize,
 }
 
 /// Labels, documents and the next free annotation id.

@@ -4,12 +4,15 @@ use egui::Ui;
 
 use super::{label_color, shorten};
 use crate::app::command::Command;
-use crate::model::Session;
+use std::collections::HashMap;
+
+use crate::model::{LabelCounts, Session};
 
 /// The list; a click shows the article.
 pub fn articles_ui(
     ui: &mut Ui,
     session: &Session,
+    counts: &HashMap<String, LabelCounts>,
     current: Option<&str>,
     commands: &mut Vec<Command>,
 ) {
@@ -28,9 +31,12 @@ pub fn articles_ui(
                 if response.clicked() && !is_current {
                     commands.push(Command::SelectArticle(doc.article.id.clone()));
                 }
+                let counts = counts.get(&doc.article.id);
                 ui.horizontal_wrapped(|ui| {
-                    for label in &session.labels {
-                        let n = doc.count_label(&label.id);
+                    for (i, label) in session.labels.iter().enumerate() {
+                        let n = counts
+                            .and_then(|c| c.per_label.get(i).copied())
+                            .unwrap_or_default();
                         if n > 0 {
                             ui.label(
                                 egui::RichText::new(format!("{} {n}", label.name))
@@ -40,7 +46,7 @@ pub fn articles_ui(
                             .on_hover_text(&label.name);
                         }
                     }
-                    let orphans = doc.orphan_count();
+                    let orphans = counts.map_or(0, |c| c.orphans);
                     if orphans > 0 {
                         ui.label(egui::RichText::new(format!("{orphans} orphaned")).small())
                             .on_hover_text("orphaned annotations");

@@ -7,7 +7,7 @@ use egui::{Color32, Sense, Ui, vec2};
 
 use super::{label_color, shorten};
 use crate::app::command::Command;
-use crate::model::{AnnotationId, Document, Label};
+use crate::model::{AnnotationId, Document, Label, LabelCounts};
 
 /// Filter state of the list.
 #[derive(Debug, Default)]
@@ -62,20 +62,36 @@ impl ListState {
     }
 }
 
+/// The article whose annotations the list shows.
+pub struct Listed<'a> {
+    /// The article and its annotations.
+    pub doc: &'a Document,
+    /// Its annotation counts per label.
+    pub counts: Option<&'a LabelCounts>,
+    /// The session's revision (the list's rows are cached by it).
+    pub revision: u64,
+}
+
 /// The list with its filter.
 pub fn list_ui(
     ui: &mut Ui,
     state: &mut ListState,
-    doc: &Document,
-    revision: u64,
+    listed: &Listed<'_>,
     labels: &[Label],
     selected: Option<AnnotationId>,
     commands: &mut Vec<Command>,
 ) {
+    let Listed {
+        doc,
+        counts,
+        revision,
+    } = *listed;
     ui.horizontal_wrapped(|ui| {
-        for label in labels {
+        for (n, label) in labels.iter().enumerate() {
             let shown = !state.hidden.contains(&label.id);
-            let count = doc.count_label(&label.id);
+            let count = counts
+                .and_then(|c| c.per_label.get(n).copied())
+                .unwrap_or_default();
             let text = egui::RichText::new(format!("{} {count}", label.name));
             let chip = if shown {
                 egui::Button::new(text.color(egui::Color32::BLACK)).fill(label_color(label))
