@@ -70,12 +70,20 @@ pub enum Command {
         /// Output file (a folder for brat); standard output when omitted.
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
+        /// Export article files that changed on disk as they are now, re-anchoring the
+        /// annotations (default: the text stored in the session).
+        #[arg(long)]
+        update_sources: bool,
     },
     /// Verify hashes, anchors and offsets; print a summary per article.
     Check {
         /// The session to check.
         #[arg(value_name = "SESSION.ron")]
         session: PathBuf,
+        /// Re-anchor to article files that changed on disk and report the result (the
+        /// session file is not written).
+        #[arg(long)]
+        update_sources: bool,
     },
 }
 
@@ -148,8 +156,21 @@ pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
             format,
             session,
             output,
+            update_sources,
         } => {
-            let loaded = formats::load_session(&session)?;
+            let mut loaded = formats::load_session(&session)?;
+            if update_sources {
+                loaded.apply_source_updates();
+            } else {
+                for (doc, report) in loaded.session.documents.iter().zip(&loaded.reports) {
+                    if report.source_changed {
+                        warn(&format!(
+                            "article {:?}: its file changed on disk; exporting the text stored in the session (--update-sources uses the file): {}",
+                            doc.article.id, doc.article.source
+                        ));
+                    }
+                }
+            }
             match (format, output) {
                 (ExportFormat::Brat, None) => bail!(formats::ExportError::NeedsFolder),
                 (_, Some(out)) => formats::export_session(&loaded.session, format, &out)?,
@@ -161,8 +182,14 @@ pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { session } => {
-            let loaded = formats::load_session(&session)?;
+        Command::Check {
+            session,
+            update_sources,
+        } => {
+            let mut loaded = formats::load_session(&session)?;
+            if update_sources {
+                loaded.apply_source_updates();
+            }
             write_stdout(&check_report(&loaded))?;
             Ok(if loaded.has_problems() {
                 ExitCode::from(1)
@@ -200,7 +227,13 @@ pub fn check_report(loaded: &LoadedSession) -> String {
         }
         if report.source_changed {
             out.push_str(&format!(
-                "  article file changed since the session was saved: {}\n",
+                "  article file changed on disk since the session was saved; the stored text is used (--update-sources re-anchors to the file): {}\n",
+                doc.article.source
+            ));
+        }
+        if report.source_applied {
+            out.push_str(&format!(
+                "  re-anchored to the changed article file (the session file is not changed): {}\n",
                 doc.article.source
             ));
         }

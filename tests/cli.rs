@@ -636,16 +636,41 @@ fn check_reports_an_orphan_when_the_article_file_lost_a_quote() {
         .replace("Harbour news", "Harbour news, updated");
     std::fs::write(dir.path().join("article.txt"), edited).expect("edit article");
 
+    // Without --update-sources the stored text stays: the change is reported.
     let out = gloss(dir.path(), &["check", "s.ron"]);
     assert_code(&out, 1);
     let report = stdout(&out);
     assert!(report.contains("harbour: PROBLEMS"), "{report}");
     assert!(
-        report.contains("article file changed since the session was saved"),
+        report.contains(
+            "article file changed on disk since the session was saved; the stored text is used"
+        ),
+        "{report}"
+    );
+    assert!(report.ends_with("0 orphan(s)\n"), "{report}");
+    let out = gloss(dir.path(), &["export", "s.ron"]);
+    assert_code(&out, 0);
+    assert!(stderr(&out).contains("changed on disk"), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(
+        json["articles"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("“at last,” said")
+    );
+
+    let out = gloss(dir.path(), &["check", "--update-sources", "s.ron"]);
+    assert_code(&out, 1);
+    let report = stdout(&out);
+    assert!(
+        report.contains("re-anchored to the changed article file"),
         "{report}"
     );
     assert!(report.contains("is an orphan: \"“at last,”\""), "{report}");
-    assert!(report.contains("re-anchored"), "the claim moved: {report}");
+    assert!(
+        report.contains("re-anchored: "),
+        "the claim moved: {report}"
+    );
     assert!(
         report.ends_with("1 article(s), 3 annotation(s), 1 orphan(s)\n"),
         "{report}"
@@ -653,7 +678,7 @@ fn check_reports_an_orphan_when_the_article_file_lost_a_quote() {
     assert_eq!(stderr(&out), "");
 
     // The orphan is kept and flagged in exports, never dropped.
-    let out = gloss(dir.path(), &["export", "s.ron"]);
+    let out = gloss(dir.path(), &["export", "--update-sources", "s.ron"]);
     assert_code(&out, 0);
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
     let anns = json["articles"][0]["annotations"].as_array().unwrap();
@@ -797,4 +822,93 @@ fn import_resolves_relative_sources_from_the_json_files_folder() {
     let out = gloss(elsewhere.path(), &["check", session.to_str().unwrap()]);
     assert_code(&out, 1);
     assert!(stdout(&out).contains("orphan"), "{}", stdout(&out));
+}
+
+/// Run `gloss ARGS` in `dir`, failing the test if it has not finished within `seconds`
+/// (a FIFO or a device must never hang it).
+fn gloss_within(dir: &Path, args: &[&str], seconds: u64) -> Output {
+    let mut child = Command::new(GLOSS)
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the gloss binary runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().expect("kill");
+            panic!("gloss {args:?} hung for {seconds} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// The session file `s.ron` of `dir` with its article's source replaced.
+fn point_source_at(dir: &Path, source: &str) {
+    let path = dir.join("s.ron");
+    let ron = std::fs::read_to_string(&path).unwrap();
+    let line = ron
+        .lines()
+        .find(|l| l.trim_start().starts_with("source: "))
+        .expect("a source line")
+        .to_owned();
+    let indent = &line[..line.len() - line.trim_start().len()];
+    let replaced = ron.replacen(&line, &format!("{indent}source: {source:?},"), 1);
+    std::fs::write(&path, replaced).unwrap();
+}
+
+#[test]
+fn a_session_from_someone_else_cannot_read_other_files() {
+    let dir = folder_with_session();
+    let secret = "-----BEGIN PRIVATE KEY----- top secret";
+    // Files the session names that are not the article: a key without an article
+    // extension, a changed .txt, a device behind a .txt name, a FIFO named .txt.
+    std::fs::write(dir.path().join("id_rsa"), secret).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), secret).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.txt")).unwrap();
+    let fifo_made = Command::new("mkfifo")
+        .arg(dir.path().join("pipe.txt"))
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut names = vec!["id_rsa", "notes.txt", "/dev/zero"];
+    if cfg!(unix) {
+        names.push("zero.txt");
+    }
+    if fifo_made {
+        names.push("pipe.txt");
+    }
+    for name in names {
+        point_source_at(dir.path(), name);
+        for update in [false, true] {
+            let mut args = vec!["export", "s.ron"];
+            if update {
+                args.insert(1, "--update-sources");
+            }
+            let out = gloss_within(dir.path(), &args, 20);
+            assert_code(&out, 0);
+            let text = stdout(&out);
+            // Only a regular article file, and only when asked, replaces the stored text.
+            let asked_for = update && name == "notes.txt";
+            assert_eq!(text.contains("top secret"), asked_for, "{name}: {args:?}");
+            let json: Value = serde_json::from_str(&text).unwrap();
+            let article = json["articles"][0]["text"].as_str().unwrap();
+            assert_eq!(
+                article.contains("Zoë Ferrier"),
+                !asked_for,
+                "{name}: {args:?}"
+            );
+        }
+        let out = gloss_within(dir.path(), &["check", "s.ron"], 20);
+        assert!(!stdout(&out).contains("top secret"), "{name}");
+        if name == "notes.txt" {
+            // A regular article file that changed is reported, never used silently.
+            assert_code(&out, 1);
+            assert!(stdout(&out).contains("changed on disk"), "{}", stdout(&out));
+        } else {
+            assert!(stdout(&out).contains("note: using the text stored in the session"));
+        }
+    }
 }

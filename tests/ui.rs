@@ -502,7 +502,11 @@ fn unsaved_changes_come_back_from_the_journal_as_undoable_history() {
     next.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     next.run();
     assert_eq!(annotation_count(&next), 0);
-    assert_eq!(next.query_all_by_label("Quote 1").count(), 0, "counts follow undo");
+    assert_eq!(
+        next.query_all_by_label("Quote 1").count(),
+        0,
+        "counts follow undo"
+    );
     next.get_by_label("Quote 0");
     next.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     next.run();
@@ -624,4 +628,56 @@ fn a_failed_save_says_why_and_keeps_the_session_dirty() {
     );
     assert!(!harness.state().window_title().contains("saving"));
     assert_eq!(harness.state().session_path, None);
+}
+
+#[test]
+fn a_changed_article_file_is_applied_only_when_the_person_says_so() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    select_by_find(&mut harness, "Marta Quell");
+    harness.key_press(Key::C);
+    harness.run();
+    let session = fx.path("work.ron");
+    harness.state_mut().save_to(session.clone(), None);
+    settle_save(&mut harness);
+    drop(harness);
+    // The article is corrected on disk: a sentence before the quote.
+    let edited = ARTICLE.replace(
+        "The ferry captain",
+        "Correction: times were updated.\n\nThe ferry captain",
+    );
+    std::fs::write(fx.path("harbour.txt"), &edited).unwrap();
+
+    let open = |fx: &Fixture| {
+        let mut h = fx.harness();
+        fx.picker.push_open(vec![session.clone()]);
+        h.get_by_label("Open session…").click();
+        h.run();
+        h.get_by_label("Article files changed on disk");
+        h.get_by_label_contains("0 annotation(s) stay, 1 move, 0 become orphans");
+        h
+    };
+    let mut keep = open(&fx);
+    keep.get_by_label("Keep the stored text").click();
+    keep.run();
+    let doc = &keep.state().session.documents[0];
+    assert_eq!(doc.article.text.as_str(), ARTICLE, "the stored text stays");
+    assert!(!keep.state().is_dirty());
+    drop(keep);
+
+    let mut apply = open(&fx);
+    apply.get_by_label("Re-anchor to the new text").click();
+    apply.run();
+    let doc = &apply.state().session.documents[0];
+    assert_eq!(doc.article.text.as_str(), edited);
+    let a = &doc.annotations[0];
+    assert_eq!(doc.article.text.slice(a.span()), Some("Marta Quell"), "moved with its text");
+    assert!(apply.state().is_dirty());
+    apply.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    apply.run();
+    assert_eq!(
+        apply.state().session.documents[0].article.text.as_str(),
+        ARTICLE,
+        "one undo goes back to the stored text"
+    );
 }

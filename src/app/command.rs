@@ -119,6 +119,9 @@ pub enum Command {
     Unsaved(UnsavedAnswer),
     /// Answer to the offer to restore unsaved changes from an edit journal.
     Recover(RecoverAnswer),
+    /// Answer to "article files changed on disk": re-anchor to them (true) or keep the
+    /// stored text (false).
+    ApplySourceChanges(bool),
 }
 
 /// Answers to "restore unsaved changes?".
@@ -254,6 +257,7 @@ impl Command {
             }
             Self::Unsaved(answer) => format!("{answer:?}"),
             Self::Recover(_) => "Restore unsaved changes".into(),
+            Self::ApplySourceChanges(_) => "Re-anchor to changed article files".into(),
         }
     }
 

@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use super::command::UnsavedAnswer;
-use super::state::{AfterPrompt, Dialog, GlossApp, PathPurpose, Pick};
+use super::state::{AfterPrompt, Dialog, GlossApp, PathPurpose, Pick, SourceChange};
 use crate::formats::journal::{Base, FileStamp};
 use crate::formats::{self, ExportFormat, SESSION_EXTENSION};
-use crate::model::{Document, Edit, Session};
+use crate::model::{Article, Document, Edit, Session};
 
 /// A save running on its own thread.
 pub struct SaveJob {
@@ -174,7 +174,15 @@ impl GlossApp {
                     .map(|r| r.orphans.len() + r.moved.len())
                     .sum();
                 let base = super::recovery::base_of(&path);
+                let changed: Vec<(String, Article)> = loaded
+                    .session
+                    .documents
+                    .iter()
+                    .zip(loaded.reports)
+                    .filter_map(|(d, r)| r.source_update.map(|a| (d.article.id.clone(), a)))
+                    .collect();
                 self.replace_session(loaded.session, Some(&path), base);
+                self.changed_sources = changed;
                 if problems > 0 {
                     self.error(format!(
                         "{problems} annotation(s) did not match their text and were re-anchored or marked orphan."
@@ -196,6 +204,7 @@ impl GlossApp {
         base: Option<Base>,
     ) {
         self.session = session;
+        self.changed_sources.clear();
         self.counts.invalidate();
         self.generation += 1;
         self.session_path = path.map(Path::to_path_buf);
@@ -225,6 +234,68 @@ impl GlossApp {
             self.dialog = Some(Dialog::Unsaved(then));
         } else {
             self.proceed(then);
+        }
+    }
+
+    /// Ask about article files that changed on disk, once no other dialog is open: the
+    /// stored text is kept until the person chooses to re-anchor to the file's.
+    pub fn ask_about_changed_sources(&mut self) {
+        if self.dialog.is_some() || self.changed_sources.is_empty() {
+            return;
+        }
+        let changes: Vec<SourceChange> = std::mem::take(&mut self.changed_sources)
+            .into_iter()
+            .filter_map(|(id, mut article)| {
+                let before = self.session.document(&id)?.clone();
+                article.id.clone_from(&before.article.id);
+                article.title.clone_from(&before.article.title);
+                article.source.clone_from(&before.article.source);
+                let r = before.reanchored_to(article);
+                let orphans = r
+                    .orphans
+                    .iter()
+                    .filter_map(|o| r.document.annotation(*o).map(|a| a.text.clone()))
+                    .collect();
+                Some(SourceChange {
+                    moved: r.moved.len(),
+                    orphans,
+                    after: r.document,
+                    before,
+                })
+            })
+            .collect();
+        if !changes.is_empty() {
+            self.dialog = Some(Dialog::SourceChanged(changes));
+        }
+    }
+
+    pub(super) fn answer_source_changes(&mut self, apply: bool) {
+        let Some(Dialog::SourceChanged(changes)) = self.dialog.take() else {
+            return;
+        };
+        if !apply {
+            self.note("Kept the text stored in the session; the article files are not used.");
+            return;
+        }
+        let (mut moved, mut orphans) = (0, 0);
+        let edits: Vec<Edit> = changes
+            .into_iter()
+            .map(|c| {
+                moved += c.moved;
+                orphans += c.orphans.len();
+                Edit::ReplaceArticle {
+                    before: c.before,
+                    after: c.after,
+                }
+            })
+            .collect();
+        let n = edits.len();
+        if self.edit(Edit::Batch(edits)) {
+            self.readers.clear();
+            self.find.invalidate();
+            self.note(format!(
+                "Re-anchored {n} article(s) to their files: {moved} annotation(s) moved, {orphans} orphaned (kept and listed). Undo goes back."
+            ));
         }
     }
 

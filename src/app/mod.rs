@@ -73,6 +73,7 @@ impl GlossApp {
             ctx.request_repaint_after(Duration::from_millis(30));
         }
         self.report_journal_errors();
+        self.ask_about_changed_sources();
         if self.is_picking() {
             // The native dialog runs on its own thread: keep painting and look again soon.
             ctx.request_repaint_after(Duration::from_millis(100));

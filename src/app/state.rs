@@ -18,7 +18,9 @@ use super::picker::{FilePicker, OpenKind, SaveKind};
 use super::reader::Reader;
 use super::recovery::Recovery;
 use crate::formats::ExportFormat;
-use crate::model::{Annotation, AnnotationId, Edit, History, LabelCounts, Session, Step};
+use crate::model::{
+    Annotation, AnnotationId, Article, Document, Edit, History, LabelCounts, Session, Step,
+};
 
 /// Default reader font size, points.
 pub const DEFAULT_FONT_SIZE: f32 = 17.0;
@@ -143,6 +145,21 @@ pub enum Dialog {
     Restore(FoundJournal),
     /// The journal's session file changed since: offer a separate copy.
     RestoreChanged(FoundJournal),
+    /// Article files changed on disk: re-anchor to them, or keep the stored text.
+    SourceChanged(Vec<SourceChange>),
+}
+
+/// An article whose file changed on disk, and what re-anchoring to it would do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceChange {
+    /// The document as it is.
+    pub before: Document,
+    /// The document re-anchored to the file's text.
+    pub after: Document,
+    /// Annotations that would move.
+    pub moved: usize,
+    /// Quotes of the annotations that would become orphans.
+    pub orphans: Vec<String>,
 }
 
 /// State of `--screenshot`: frames rendered so far and the result slot.
@@ -308,6 +325,9 @@ pub struct GlossApp {
     pub(super) recovery: Option<Recovery>,
     /// Annotation counts per article, for the panels (recounted once per revision).
     pub(super) counts: Counts,
+    /// Article files found changed when the session was opened: (article id, the
+    /// article as read from its file), asked about once no other dialog is open.
+    pub(super) changed_sources: Vec<(String, Article)>,
     /// The save running on its own thread.
     pub(super) save_job: Option<SaveJob>,
     /// Incremented whenever another session replaces the open one (a save that
@@ -351,6 +371,7 @@ impl GlossApp {
             pending_pick: None,
             recovery: options.recovery_dir.and_then(Recovery::new),
             counts: Counts::default(),
+            changed_sources: Vec::new(),
             save_job: None,
             generation: 0,
             save_queued: None,
@@ -637,6 +658,7 @@ impl GlossApp {
                 self.revealed.insert(id);
             }
             Command::Unsaved(answer) => self.answer_unsaved(answer),
+            Command::ApplySourceChanges(apply) => self.answer_source_changes(apply),
             Command::Recover(answer) => match (self.dialog.take(), answer) {
                 (Some(Dialog::Restore(found)), RecoverAnswer::Restore) => {
                     self.guard(AfterPrompt::Restore(found));

@@ -1,7 +1,6 @@
 //! Loading article files: `.txt`/`.md` as text, `.html`/`.htm` through an HTML parser;
 //! UTF-8 (BOM or not), UTF-16 with BOM and detected legacy encodings; CRLF/CR → LF.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::model::{Article, article_id_from};
@@ -106,42 +105,22 @@ pub fn article_from_bytes(path: &Path, bytes: &[u8]) -> Result<Article, ArticleE
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, ArticleError> {
-    let unreadable = |source: std::io::Error| {
-        if source.kind() == std::io::ErrorKind::NotFound {
-            ArticleError::NotFound(path.to_owned())
-        } else {
-            ArticleError::Unreadable {
-                path: path.to_owned(),
-                reason: source,
-            }
-        }
-    };
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let meta = file.metadata().map_err(unreadable)?;
-    if meta.is_dir() {
-        return Err(ArticleError::Unreadable {
+    use super::input::{InputError, read_regular};
+    read_regular(path, MAX_ARTICLE_BYTES).map_err(|e| match e {
+        InputError::NotFound(_) => ArticleError::NotFound(path.to_owned()),
+        InputError::TooLarge { size, .. } => ArticleError::TooLarge {
             path: path.to_owned(),
-            reason: std::io::Error::other("it is a folder"),
-        });
-    }
-    if meta.len() > MAX_ARTICLE_BYTES {
-        return Err(ArticleError::TooLarge {
+            size,
+        },
+        InputError::NotRegular(kind) => ArticleError::Unreadable {
             path: path.to_owned(),
-            size: meta.len(),
-        });
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    // Read one byte past the limit so a file that grew after `metadata` is still caught.
-    file.take(MAX_ARTICLE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_ARTICLE_BYTES {
-        return Err(ArticleError::TooLarge {
+            reason: std::io::Error::other(format!("not a regular file: {kind}")),
+        },
+        InputError::Io(reason) => ArticleError::Unreadable {
             path: path.to_owned(),
-            size: bytes.len() as u64,
-        });
-    }
-    Ok(bytes)
+            reason,
+        },
+    })
 }
 
 /// Decode bytes to text: BOM first (UTF-8, UTF-16 LE/BE), then UTF-8, then a detected

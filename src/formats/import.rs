@@ -93,9 +93,10 @@ pub struct Imported {
 
 /// Read and import a file.
 pub fn import_file(path: &Path, format: ImportFormat) -> Result<Imported, ImportError> {
-    let data = std::fs::read_to_string(path).map_err(|reason| ImportError::Read {
+    use super::input::{MAX_IMPORT_BYTES, read_regular_text};
+    let data = read_regular_text(path, MAX_IMPORT_BYTES).map_err(|e| ImportError::Read {
         path: path.to_owned(),
-        reason,
+        reason: e.into_io(),
     })?;
     let mut imported = match format {
         ImportFormat::Json => import_json(&data, path)?,

@@ -4,6 +4,7 @@ pub mod article;
 pub mod export;
 pub mod html;
 pub mod import;
+pub mod input;
 pub mod journal;
 pub mod session_file;
 

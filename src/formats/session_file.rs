@@ -157,8 +157,14 @@ pub struct ArticleReport {
     pub article: String,
     /// The source file was not found or could not be read; the stored text is used.
     pub source_missing: Option<String>,
-    /// The source file's text differs from the stored one; the file's text is used.
+    /// The source file's text differs from the stored one. The stored text is kept; the
+    /// file's version is in `source_update`, to apply only when the person asks
+    /// ([`crate::model::Document::reanchored_to`]).
     pub source_changed: bool,
+    /// The article as read from its changed source file.
+    pub source_update: Option<Article>,
+    /// The changed file's text was applied ([`LoadedSession::apply_source_updates`]).
+    pub source_applied: bool,
     /// The stored SHA-256 did not match the stored text.
     pub hash_mismatch: bool,
     /// Annotations placed again at another position.
@@ -170,7 +176,10 @@ pub struct ArticleReport {
 impl ArticleReport {
     /// True when something needs the person's attention.
     pub fn has_problems(&self) -> bool {
-        self.hash_mismatch || !self.moved.is_empty() || !self.orphans.is_empty()
+        self.hash_mismatch
+            || self.source_changed
+            || !self.moved.is_empty()
+            || !self.orphans.is_empty()
     }
 }
 
@@ -184,9 +193,35 @@ pub struct LoadedSession {
 }
 
 impl LoadedSession {
-    /// True when any article has problems (moved or orphaned annotations, bad hashes).
+    /// True when any article has problems (moved or orphaned annotations, bad hashes,
+    /// article files changed on disk).
     pub fn has_problems(&self) -> bool {
         self.reports.iter().any(ArticleReport::has_problems)
+    }
+
+    /// Move every article whose file changed on disk to the file's text, re-anchoring its
+    /// annotations (the person asked for it: `--update-sources`, or the app's question).
+    /// The reports then tell what moved and what was orphaned. Returns how many articles
+    /// were updated.
+    pub fn apply_source_updates(&mut self) -> usize {
+        let mut updated = 0;
+        for (doc, report) in self.session.documents.iter_mut().zip(&mut self.reports) {
+            let Some(article) = report.source_update.take() else {
+                continue;
+            };
+            let mut article = article;
+            article.id.clone_from(&doc.article.id);
+            article.title.clone_from(&doc.article.title);
+            article.source.clone_from(&doc.article.source);
+            let reanchored = doc.reanchored_to(article);
+            *doc = reanchored.document;
+            report.moved = reanchored.moved;
+            report.orphans = reanchored.orphans;
+            report.source_changed = false;
+            report.source_applied = true;
+            updated += 1;
+        }
+        updated
     }
 }
 
@@ -355,19 +390,22 @@ fn build_document(
     let source = resolve_source(&record.source, dir);
     let stored_hash = sha256_hex(&record.text);
     report.hash_mismatch = !record.sha256.is_empty() && record.sha256 != stored_hash;
-    let stored_text = Text::new(record.text);
-    let mut text = stored_text.clone();
-    let mut sha256 = stored_hash.clone();
-    if read_sources && !source.is_empty() {
+    let text = Text::new(record.text);
+    if read_sources && is_article_path(&source) {
+        // Only regular article files, never a device, FIFO or folder a session from
+        // someone else may name; and never silently in place of the stored text.
         match super::article::load_article(Path::new(&source)) {
             Ok(on_disk) if on_disk.sha256 != stored_hash => {
                 report.source_changed = true;
-                text = on_disk.text;
-                sha256 = on_disk.sha256;
+                report.source_update = Some(on_disk);
             }
             Ok(_) => {}
             Err(error) => report.source_missing = Some(error.to_string()),
         }
+    } else if read_sources && !source.is_empty() {
+        report.source_missing = Some(format!(
+            "not read: only .txt, .md and .html article files are: {source}"
+        ));
     }
     let title = if record.title.is_empty() {
         record.id.clone()
@@ -378,13 +416,13 @@ fn build_document(
         id: record.id,
         title,
         source,
-        sha256,
+        sha256: stored_hash,
         text,
     };
     let mut doc = Document::new(article);
     doc.annotations.reserve(record.annotations.len());
     for a in record.annotations {
-        let mut annotation = Annotation {
+        let annotation = Annotation {
             id: AnnotationId(a.id),
             label: a.label,
             start: a.start,
@@ -398,12 +436,6 @@ fn build_document(
             modified: a.modified.unwrap_or(a.created),
             orphan: a.orphan,
         };
-        // When the file on disk changed, the context comes from the text the annotation
-        // was made on, so re-anchoring can tell repeated quotes apart. (Otherwise the
-        // re-anchoring pass below verifies and refreshes it once.)
-        if report.source_changed {
-            annotation.verify_and_refresh(&stored_text);
-        }
         doc.annotations.push(annotation);
     }
     report.moved = doc
@@ -523,11 +555,14 @@ fn parallel_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> V
     })
 }
 
-/// Read a session file (reading article sources to detect changed articles).
+/// Read a session file (at most [`super::input::MAX_SESSION_BYTES`]), and look at the
+/// article files it names to report the ones that changed on disk (never replacing the
+/// stored text: see [`ArticleReport::source_update`]).
 pub fn load_session(path: &Path) -> Result<LoadedSession, SessionFileError> {
-    let text = std::fs::read_to_string(path).map_err(|reason| SessionFileError::Read {
+    use super::input::{MAX_SESSION_BYTES, read_regular_text};
+    let text = read_regular_text(path, MAX_SESSION_BYTES).map_err(|e| SessionFileError::Read {
         path: path.to_owned(),
-        reason,
+        reason: e.into_io(),
     })?;
     from_ron(&text, path, true)
 }
@@ -654,6 +689,18 @@ fn relative_path(target: &Path, base: &Path) -> Option<PathBuf> {
         rel.push(part.as_os_str());
     }
     Some(rel)
+}
+
+/// True for a path with an article file's extension.
+fn is_article_path(source: &str) -> bool {
+    Path::new(source)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| {
+            super::article::ARTICLE_EXTENSIONS
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(e))
+        })
 }
 
 fn resolve_source(source: &str, dir: Option<&Path>) -> String {

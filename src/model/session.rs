@@ -202,6 +202,38 @@ impl Document {
         self.annotations.sort_by_key(Annotation::sort_key);
     }
 
+    /// This document moved to another version of its article (the file changed on
+    /// disk): every annotation re-anchored in the new text, its context taken from the
+    /// old text so repeated quotes are told apart. `self` is unchanged; returns the new
+    /// document, the annotations that moved (and how) and the ones orphaned.
+    pub fn reanchored_to(&self, article: Article) -> Reanchored {
+        let mut doc = Document {
+            article,
+            annotations: self.annotations.clone(),
+        };
+        let old_text = self.article.text.clone();
+        for a in &mut doc.annotations {
+            a.verify_and_refresh(&old_text);
+        }
+        let moved: Vec<(AnnotationId, Anchoring)> = doc
+            .reanchor_all()
+            .into_iter()
+            .filter(|(_, how)| *how != Anchoring::Orphan)
+            .collect();
+        let mut orphans: Vec<AnnotationId> = doc
+            .annotations
+            .iter()
+            .filter(|a| a.orphan)
+            .map(|a| a.id)
+            .collect();
+        orphans.sort();
+        Reanchored {
+            document: doc,
+            moved,
+            orphans,
+        }
+    }
+
     /// Place every annotation in the current text again (after the text changed or a
     /// file was edited by hand). Returns what happened to each annotation that moved or
     /// was orphaned.
@@ -231,6 +263,17 @@ impl Document {
         }
         changes
     }
+}
+
+/// A document re-anchored to a new version of its article.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reanchored {
+    /// The document over the new text.
+    pub document: Document,
+    /// Annotations placed at another position, and how.
+    pub moved: Vec<(AnnotationId, Anchoring)>,
+    /// Annotations that could not be placed (kept, flagged orphan).
+    pub orphans: Vec<AnnotationId>,
 }
 
 /// Annotation counts of a document: per label (in the label list's order) and orphans.

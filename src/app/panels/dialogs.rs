@@ -107,6 +107,38 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, commands: &mut Vec<Co
                 ui.add_space(8.0);
                 recover_buttons_ui(ui, "Restore", commands);
             }
+            Dialog::SourceChanged(changes) => {
+                ui.heading("Article files changed on disk");
+                ui.label(
+                    "These articles' files differ from the text stored in the session. Gloss keeps the stored text unless you choose to re-anchor the annotations to the files' text:",
+                );
+                egui::ScrollArea::vertical().max_height(240.0).show(ui, |ui| {
+                    for c in changes.iter() {
+                        let total = c.before.annotations.len();
+                        ui.add_space(4.0);
+                        ui.strong(&c.before.article.title);
+                        ui.weak(&c.before.article.source);
+                        ui.label(format!(
+                            "{} annotation(s) stay, {} move, {} become orphans (kept and listed, never dropped).",
+                            total.saturating_sub(c.moved + c.orphans.len()),
+                            c.moved,
+                            c.orphans.len()
+                        ));
+                        for quote in c.orphans.iter().take(5) {
+                            ui.weak(format!("orphan: “{}”", super::shorten(quote, 60)));
+                        }
+                    }
+                });
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Re-anchor to the new text").clicked() {
+                        commands.push(Command::ApplySourceChanges(true));
+                    }
+                    if ui.button("Keep the stored text").clicked() {
+                        commands.push(Command::ApplySourceChanges(false));
+                    }
+                });
+            }
             Dialog::RestoreChanged(found) => {
                 ui.heading("The session file changed");
                 ui.label(format!(
@@ -125,6 +157,7 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, commands: &mut Vec<Co
             Dialog::Restore(_) | Dialog::RestoreChanged(_) => {
                 commands.push(Command::Recover(RecoverAnswer::Later));
             }
+            Dialog::SourceChanged(_) => commands.push(Command::ApplySourceChanges(false)),
             Dialog::Path(..) | Dialog::Export(_) => keep = false,
         }
     }
