@@ -577,9 +577,23 @@ fn annotations_follow_a_moved_paragraph() {
     let new_text = paragraphs(&[P3, P1, P2]);
     std::fs::write(&fixture.article, &new_text).unwrap();
 
-    let loaded = load_session(&fixture.session).unwrap();
+    let mut loaded = load_session(&fixture.session).unwrap();
+    // The changed file is reported, its text not used until asked for.
+    assert!(loaded.reports[0].source_changed);
+    assert!(loaded.reports[0].source_update.is_some());
+    assert_ne!(
+        loaded
+            .session
+            .document("harbour")
+            .unwrap()
+            .article
+            .text
+            .as_str(),
+        new_text
+    );
+    assert_eq!(loaded.apply_source_updates(), 1);
     let report = &loaded.reports[0];
-    assert!(report.source_changed);
+    assert!(report.source_applied);
     assert!(report.orphans.is_empty(), "{report:?}");
     let doc = loaded.session.document("harbour").unwrap();
     assert_eq!(doc.article.text.as_str(), new_text);
@@ -615,9 +629,23 @@ fn annotations_follow_a_sentence_inserted_before_them() {
     let new_text = paragraphs(&[P1, &inserted, P3]);
     std::fs::write(&fixture.article, &new_text).unwrap();
 
-    let loaded = load_session(&fixture.session).unwrap();
+    let mut loaded = load_session(&fixture.session).unwrap();
+    // The changed file is reported, its text not used until asked for.
+    assert!(loaded.reports[0].source_changed);
+    assert!(loaded.reports[0].source_update.is_some());
+    assert_ne!(
+        loaded
+            .session
+            .document("harbour")
+            .unwrap()
+            .article
+            .text
+            .as_str(),
+        new_text
+    );
+    assert_eq!(loaded.apply_source_updates(), 1);
     let report = &loaded.reports[0];
-    assert!(report.source_changed);
+    assert!(report.source_applied);
     assert!(report.orphans.is_empty(), "{report:?}");
     let s = &loaded.session;
     assert_follows(
@@ -647,7 +675,21 @@ fn a_deleted_quote_becomes_an_orphan_that_is_kept_and_reported() {
     let new_text = paragraphs(&[P1, "Marta locked the door.", P3]);
     std::fs::write(&fixture.article, &new_text).unwrap();
 
-    let loaded = load_session(&fixture.session).unwrap();
+    let mut loaded = load_session(&fixture.session).unwrap();
+    // The changed file is reported, its text not used until asked for.
+    assert!(loaded.reports[0].source_changed);
+    assert!(loaded.reports[0].source_update.is_some());
+    assert_ne!(
+        loaded
+            .session
+            .document("harbour")
+            .unwrap()
+            .article
+            .text
+            .as_str(),
+        new_text
+    );
+    assert_eq!(loaded.apply_source_updates(), 1);
     assert!(loaded.has_problems());
     let report = &loaded.reports[0];
     assert_eq!(report.orphans, [fixture.quote]);

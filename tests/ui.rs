@@ -671,7 +671,11 @@ fn a_changed_article_file_is_applied_only_when_the_person_says_so() {
     let doc = &apply.state().session.documents[0];
     assert_eq!(doc.article.text.as_str(), edited);
     let a = &doc.annotations[0];
-    assert_eq!(doc.article.text.slice(a.span()), Some("Marta Quell"), "moved with its text");
+    assert_eq!(
+        doc.article.text.slice(a.span()),
+        Some("Marta Quell"),
+        "moved with its text"
+    );
     assert!(apply.state().is_dirty());
     apply.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     apply.run();
