@@ -52,10 +52,11 @@ const BLOCKS: [&str; 30] = [
 
 /// Extract title and readable paragraphs from an HTML document.
 pub fn extract(html: &str) -> Page {
-    let document = Html::parse_document(html);
+    let html = cap_nesting(html);
+    let document = Html::parse_document(&html);
     let title = first_text(&document, "title").or_else(|| first_text(&document, "h1"));
     let mut walker = Walker::default();
-    walker.walk(document.root_element(), false);
+    walker.walk(document.root_element());
     walker.flush();
     Page {
         title,
@@ -98,33 +99,126 @@ impl Walker {
         self.current.clear();
     }
 
-    fn walk(&mut self, element: ElementRef<'_>, in_pre: bool) {
-        let name = element.value().name();
-        if SKIPPED.contains(&name) || element.value().attr("hidden").is_some() {
-            return;
+    /// Walk the element tree in document order with an explicit stack (pages nest
+    /// elements arbitrarily deep; recursion would overflow the thread's stack).
+    fn walk(&mut self, root: ElementRef<'_>) {
+        enum Step<'a> {
+            Enter(ElementRef<'a>, bool),
+            Text(&'a str),
+            Leave {
+                is_pre: bool,
+                is_block: bool,
+                in_pre: bool,
+            },
         }
-        let is_pre = name == "pre";
-        let is_block = BLOCKS.contains(&name);
-        if is_block {
-            self.flush();
-        }
-        for child in element.children() {
-            match child.value() {
-                Node::Text(text) => self.current.push_str(text),
-                Node::Element(_) => {
-                    if let Some(child) = ElementRef::wrap(child) {
-                        self.walk(child, in_pre || is_pre);
+        let mut stack = vec![Step::Enter(root, false)];
+        while let Some(step) = stack.pop() {
+            match step {
+                Step::Text(text) => self.current.push_str(text),
+                Step::Leave {
+                    is_pre,
+                    is_block,
+                    in_pre,
+                } => {
+                    if is_pre && !in_pre {
+                        self.flush_pre();
+                    } else if is_block && !in_pre {
+                        self.flush();
                     }
                 }
-                _ => {}
+                Step::Enter(element, in_pre) => {
+                    let name = element.value().name();
+                    if SKIPPED.contains(&name) || element.value().attr("hidden").is_some() {
+                        continue;
+                    }
+                    let is_pre = name == "pre";
+                    let is_block = BLOCKS.contains(&name);
+                    if is_block {
+                        self.flush();
+                    }
+                    stack.push(Step::Leave {
+                        is_pre,
+                        is_block,
+                        in_pre,
+                    });
+                    // Children pushed in reverse so they come off the stack in order.
+                    let children: Vec<_> = element.children().collect();
+                    for child in children.into_iter().rev() {
+                        match child.value() {
+                            Node::Text(text) => stack.push(Step::Text(text)),
+                            Node::Element(_) => {
+                                if let Some(child) = ElementRef::wrap(child) {
+                                    stack.push(Step::Enter(child, in_pre || is_pre));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
             }
         }
-        if is_pre && !in_pre {
-            self.flush_pre();
-        } else if is_block && !in_pre {
-            self.flush();
+    }
+}
+
+/// Deepest element nesting kept; tags nested deeper are dropped (their text is kept).
+/// Browsers stop nesting at a few hundred levels too; the HTML parser's scope checks
+/// walk the stack of open elements, so unbounded depth makes parsing quadratic.
+pub const MAX_NESTING: usize = 512;
+
+/// Void elements: never closed, never nest.
+const VOID: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// `html` with start and end tags beyond [`MAX_NESTING`] levels removed. A cheap scan
+/// over the tags (no tree), used only when the page has that many tags at all.
+fn cap_nesting(html: &str) -> std::borrow::Cow<'_, str> {
+    if html.bytes().filter(|&b| b == b'<').count() <= MAX_NESTING {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut depth = 0usize;
+    let mut dropped = 0usize;
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        let (before, tag_and_after) = rest.split_at(at);
+        out.push_str(before);
+        let Some(end) = tag_and_after.find('>') else {
+            out.push_str(tag_and_after);
+            rest = "";
+            break;
+        };
+        let (tag, after) = tag_and_after.split_at(end + 1);
+        rest = after;
+        let inner = tag.trim_start_matches('<').trim_end_matches('>');
+        let closing = inner.starts_with('/');
+        let name: String = inner
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let is_element = !name.is_empty();
+        let self_closing = inner.ends_with('/') || VOID.contains(&name.as_str());
+        if !is_element || self_closing {
+            out.push_str(tag);
+        } else if closing {
+            if dropped > 0 {
+                dropped -= 1;
+            } else {
+                depth = depth.saturating_sub(1);
+                out.push_str(tag);
+            }
+        } else if depth >= MAX_NESTING {
+            dropped += 1;
+        } else {
+            depth += 1;
+            out.push_str(tag);
         }
     }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -140,6 +234,50 @@ mod tests {
         );
         assert_eq!(page.title.as_deref(), Some("The Title"));
         assert_eq!(page.body, "Heading\n\nFirst bold para.\n\nSecond.");
+    }
+
+    #[test]
+    fn deep_nesting_neither_overflows_the_stack_nor_takes_long() {
+        // Run where a user's main thread would: an ordinary 8 MiB stack, debug build.
+        let handle = std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(|| {
+                for tag in ["span", "b", "div"] {
+                    let depth = 100_000;
+                    let html = format!(
+                        "<p>before</p>{}deep text{}<p>after</p>",
+                        format!("<{tag}>").repeat(depth),
+                        format!("</{tag}>").repeat(depth)
+                    );
+                    let page = extract(&html);
+                    assert!(page.body.contains("deep text"), "{tag}");
+                    assert!(page.body.starts_with("before"), "{tag}");
+                    assert!(page.body.ends_with("after"), "{tag}: {}", page.body);
+                }
+            })
+            .unwrap();
+        handle.join().unwrap();
+    }
+
+    #[test]
+    fn nesting_is_capped_without_losing_text() {
+        let depth = MAX_NESTING + 100;
+        let html = format!(
+            "{}x{}<p>tail</p>",
+            "<div><br>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let capped = cap_nesting(&html);
+        assert_eq!(capped.matches("<div>").count(), MAX_NESTING);
+        assert_eq!(capped.matches("</div>").count(), MAX_NESTING);
+        assert_eq!(capped.matches("<br>").count(), depth, "void tags are kept");
+        assert!(
+            capped.contains("<br>x</div>"),
+            "the text stays where it was"
+        );
+        assert!(capped.ends_with("<p>tail</p>"));
+        let small = "<p>a</p>";
+        assert!(matches!(cap_nesting(small), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]
