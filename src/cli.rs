@@ -117,9 +117,11 @@ pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
         } => {
             refuse_overwrite(&output, force)?;
             let mut session = Session::new();
+            let mut ids = crate::model::ArticleIds::default();
             for path in &articles {
-                let article = formats::load_article(path)?;
-                session.add_article(absolute_source(article));
+                let mut article = absolute_source(formats::load_article(path)?);
+                article.id = ids.claim(&article.id);
+                session.documents.push(crate::model::Document::new(article));
             }
             formats::save_session(&session, &output)?;
             say(&format!(
@@ -245,12 +247,16 @@ pub fn check_report(loaded: &LoadedSession) -> String {
         for (id, how) in &report.moved {
             out.push_str(&format!("  annotation {id} re-anchored: {how}\n"));
         }
-        for id in &report.orphans {
-            let quote = doc
-                .annotation(*id)
-                .map(|a| shorten(&a.text, 60))
-                .unwrap_or_default();
-            out.push_str(&format!("  annotation {id} is an orphan: {quote:?}\n"));
+        // Straight from the annotations: looking each orphan up by id would be quadratic.
+        let mut orphans: Vec<&crate::model::Annotation> =
+            doc.annotations.iter().filter(|a| a.orphan).collect();
+        orphans.sort_by_key(|a| a.id);
+        for a in orphans {
+            out.push_str(&format!(
+                "  annotation {} is an orphan: {:?}\n",
+                a.id,
+                shorten(&a.text, 60)
+            ));
         }
     }
     let total_orphans: usize = loaded.reports.iter().map(|r| r.orphans.len()).sum();

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::model::{
-    Anchoring, Annotation, AnnotationId, Article, Document, Label, Session, Text, Timestamp,
-    article_id_from,
+    Anchoring, Annotation, AnnotationId, Article, ArticleIds, Document, Label, MAX_ANNOTATION_ID,
+    Session, Text, Timestamp, article_id_from,
 };
 
 use super::export::{JsonAnnotation, JsonExport};
@@ -144,6 +144,14 @@ pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
         documents: Vec::new(),
         next_id: 1,
     };
+    let unit = OffsetUnit::parse(&export.offset_unit).ok_or_else(|| ImportError::Invalid {
+        path: path.to_owned(),
+        message: format!(
+            "unknown offset_unit {:?} (codepoint, utf16 or utf8)",
+            export.offset_unit
+        ),
+    })?;
+    let mut article_ids = ArticleIds::default();
     let mut pending = Vec::new();
     for (n, article) in export.articles.into_iter().enumerate() {
         let wanted = if article.id.is_empty() {
@@ -151,7 +159,8 @@ pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
         } else {
             article.id.clone()
         };
-        let id = session.unique_article_id(&wanted);
+        // Ids repeated in the file are made unique, so the session always loads.
+        let id = article_ids.claim(&wanted);
         let title = if article.title.is_empty() {
             id.clone()
         } else {
@@ -166,14 +175,36 @@ pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
         pending.push((doc, article.annotations));
     }
     // Explicit ids first, so generated ones never collide with them.
-    let mut used: std::collections::BTreeSet<u64> = pending
-        .iter()
-        .flat_map(|(_, anns)| anns.iter().filter_map(|a| a.id))
-        .collect();
+    let mut used: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new();
+    for (doc, annotations) in &pending {
+        for (k, a) in annotations.iter().enumerate() {
+            let Some(id) = a.id else { continue };
+            if id > MAX_ANNOTATION_ID {
+                return Err(ImportError::Invalid {
+                    path: path.to_owned(),
+                    message: format!(
+                        "article {:?}, annotation #{}: id {id} is larger than {MAX_ANNOTATION_ID}, the largest id Gloss keeps",
+                        doc.article.id,
+                        k + 1
+                    ),
+                });
+            }
+            if !used.insert(id) {
+                return Err(ImportError::Invalid {
+                    path: path.to_owned(),
+                    message: format!(
+                        "article {:?}, annotation #{}: annotation id {id} appears twice",
+                        doc.article.id,
+                        k + 1
+                    ),
+                });
+            }
+        }
+    }
     let mut next = 1u64;
     let mut moved = Vec::new();
     for (mut doc, annotations) in pending {
-        for (k, a) in annotations.into_iter().enumerate() {
+        for (k, mut a) in annotations.into_iter().enumerate() {
             let id = match a.id {
                 Some(id) => id,
                 None => {
@@ -184,28 +215,20 @@ pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
                     next
                 }
             };
-            let annotation = annotation_from_json(&mut session, &doc, a, AnnotationId(id))
-                .map_err(|message| ImportError::Invalid {
-                    path: path.to_owned(),
-                    message: format!(
-                        "article {:?}, annotation #{} (id {id}): {message}",
-                        doc.article.id,
-                        k + 1
-                    ),
-                })?;
-            if doc.annotation(annotation.id).is_some()
-                || session
-                    .documents
-                    .iter()
-                    .any(|d| d.annotation(annotation.id).is_some())
-            {
-                return Err(ImportError::Invalid {
-                    path: path.to_owned(),
-                    message: format!("annotation id {id} appears twice"),
-                });
-            }
+            let invalid = |message: String| ImportError::Invalid {
+                path: path.to_owned(),
+                message: format!(
+                    "article {:?}, annotation #{} (id {id}): {message}",
+                    doc.article.id,
+                    k + 1
+                ),
+            };
+            unit.to_chars(&doc.article.text, &mut a).map_err(invalid)?;
+            let annotation =
+                annotation_from_json(&mut session, &doc, a, AnnotationId(id)).map_err(invalid)?;
             doc.annotations.push(annotation);
         }
+        doc.sort();
         for (id, how) in doc.reanchor_all() {
             moved.push((doc.article.id.clone(), id, how));
         }
@@ -213,6 +236,54 @@ pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
     }
     session.fix_next_id();
     Ok(Imported { session, moved })
+}
+
+/// The unit of `start`/`end` in an imported JSON file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OffsetUnit {
+    Codepoint,
+    Utf16,
+    Utf8,
+}
+
+impl OffsetUnit {
+    fn parse(name: &str) -> Option<Self> {
+        match name.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+            "codepoint" | "codepoints" | "char" | "chars" => Some(Self::Codepoint),
+            "utf16" | "utf16codeunit" | "utf16codeunits" => Some(Self::Utf16),
+            "utf8" | "byte" | "bytes" | "utf8byte" | "utf8bytes" => Some(Self::Utf8),
+            _ => None,
+        }
+    }
+
+    /// Convert the annotation's `start`/`end` to code points.
+    fn to_chars(self, text: &Text, a: &mut JsonAnnotation) -> Result<(), String> {
+        let convert = |offset: usize| match self {
+            Self::Codepoint => Some(offset),
+            Self::Utf16 => text.char_of_utf16(offset),
+            Self::Utf8 => text.char_of_byte(offset),
+        };
+        if self == Self::Codepoint {
+            return Ok(());
+        }
+        let name = if self == Self::Utf16 {
+            "UTF-16"
+        } else {
+            "UTF-8"
+        };
+        match (convert(a.start), convert(a.end)) {
+            (Some(start), Some(end)) => {
+                a.start = start;
+                a.end = end;
+                Ok(())
+            }
+            _ if a.orphan => Ok(()),
+            _ => Err(format!(
+                "span {}..{} in {name} units is outside the text or splits a character",
+                a.start, a.end
+            )),
+        }
+    }
 }
 
 fn annotation_from_json(
@@ -238,6 +309,12 @@ fn annotation_from_json(
     let quote = a
         .text
         .unwrap_or_else(|| at_offsets.unwrap_or_default().to_owned());
+    if quote.trim().is_empty() {
+        return Err(format!(
+            "span {}..{} is empty or only whitespace: nothing to annotate",
+            a.start, a.end
+        ));
+    }
     let created = a.created.unwrap_or_default();
     let mut annotation = Annotation {
         id,
@@ -287,6 +364,7 @@ struct DoccanoEntity {
 /// per line. Labels are matched to session labels by id, then by name, case-insensitively.
 pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> {
     let mut session = Session::new();
+    let mut article_ids = ArticleIds::default();
     let mut moved = Vec::new();
     for (line_no, line) in data.lines().enumerate() {
         if line.trim().is_empty() {
@@ -305,7 +383,8 @@ pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> 
             .find(|l| !l.trim().is_empty())
             .map(|l| l.trim().chars().take(80).collect())
             .unwrap_or_else(|| wanted.clone());
-        let id = session.add_article(Article::new(&wanted, &title, "", Text::new(parsed.text)));
+        let id = article_ids.claim(&wanted);
+        let mut doc = Document::new(Article::new(&id, &title, "", Text::new(parsed.text)));
         let spans = parsed.label.into_iter().chain(
             parsed
                 .entities
@@ -314,28 +393,22 @@ pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> 
         );
         let mut annotations = Vec::new();
         for (start, end, label) in spans {
-            let label_id = match_label(&mut session, &label);
-            let annotation_id = session.allocate_id();
-            let doc = session.document(&id).ok_or_else(|| ImportError::Invalid {
-                path: path.to_owned(),
-                message: format!("line {}: article vanished", line_no + 1),
-            })?;
-            let quote = doc
-                .article
-                .text
+            let text = &doc.article.text;
+            let quote = text
                 .slice(start.min(end)..end.max(start))
-                .filter(|_| start < end)
+                .filter(|q| start < end && !q.trim().is_empty())
                 .ok_or_else(|| ImportError::Invalid {
                     path: path.to_owned(),
                     message: format!(
-                        "line {}: span [{start}, {end}, {label:?}] is outside the text ({} code points) or empty",
+                        "line {}: span [{start}, {end}, {label:?}] is outside the text ({} code points), empty or only whitespace",
                         line_no + 1,
-                        doc.article.text.char_len()
+                        text.char_len()
                     ),
                 })?
                 .to_owned();
+            let label_id = match_label(&mut session, &label);
             let mut annotation = Annotation {
-                id: annotation_id,
+                id: session.allocate_id(),
                 label: label_id,
                 start,
                 end,
@@ -348,16 +421,15 @@ pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> 
                 modified: Timestamp::default(),
                 orphan: false,
             };
-            annotation.refresh_context(&doc.article.text);
+            annotation.refresh_context(text);
             annotations.push(annotation);
         }
-        if let Some(doc) = session.document_mut(&id) {
-            doc.annotations = annotations.into();
-            doc.sort();
-            for (aid, how) in doc.reanchor_all() {
-                moved.push((id.clone(), aid, how));
-            }
+        doc.annotations = annotations.into();
+        doc.sort();
+        for (aid, how) in doc.reanchor_all() {
+            moved.push((id.clone(), aid, how));
         }
+        session.documents.push(doc);
     }
     if session.documents.is_empty() {
         return Err(ImportError::Invalid {

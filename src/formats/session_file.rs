@@ -9,8 +9,8 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Anchoring, Annotation, AnnotationId, Article, Document, Label, Session, Text, Timestamp,
-    sha256_hex,
+    Anchoring, Annotation, AnnotationId, Article, Document, Label, MAX_ANNOTATION_ID, Session,
+    Text, Timestamp, sha256_hex,
 };
 
 /// The version this build writes.
@@ -318,7 +318,7 @@ pub fn from_ron(
     let mut session = Session {
         labels: file.labels,
         documents,
-        next_id: file.next_id.max(1),
+        next_id: file.next_id.clamp(1, MAX_ANNOTATION_ID + 1),
     };
     session.fix_next_id();
     Ok(LoadedSession { session, reports })
@@ -359,6 +359,18 @@ fn validate(file: &SessionFileV1) -> Result<(), String> {
             return Err(format!("article id {:?} appears twice", record.id));
         }
         for a in &record.annotations {
+            if a.id > MAX_ANNOTATION_ID {
+                return Err(format!(
+                    "annotation id {} is larger than {MAX_ANNOTATION_ID}, the largest id Gloss keeps",
+                    a.id
+                ));
+            }
+            if a.text.trim().is_empty() {
+                return Err(format!(
+                    "annotation {} is empty or only whitespace (chars {}..{})",
+                    a.id, a.start, a.end
+                ));
+            }
             if a.start > a.end {
                 return Err(format!(
                     "annotation {} ends (char {}) before it starts (char {})",

@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use super::annotation::Annotation;
+use super::annotation::{Annotation, context_at};
 use super::text::Text;
 
 /// Where an annotation ended up in a new text.
@@ -46,8 +46,59 @@ impl std::fmt::Display for Anchoring {
 /// Minimum number of context chars that must agree to place an ambiguous quote.
 const MIN_CONTEXT_AGREEMENT: usize = 8;
 
+/// Occurrences of one quote scored one by one up to this many; past it only an exact
+/// match of the whole context (found through an index) places the annotation, so a quote
+/// that occurs hundreds of thousands of times costs O(occurrences), not O(occurrences ×
+/// annotations).
+pub const MAX_SCORED_OCCURRENCES: usize = 2_000;
+
+/// Where one quote occurs in a text, shared by every annotation with that quote.
+pub struct Occurrences {
+    /// Byte offsets of every occurrence.
+    bytes: Vec<usize>,
+    /// For many occurrences: (prefix, suffix) context → the occurrences with it.
+    by_context: Option<std::collections::HashMap<(String, String), Vec<usize>>>,
+}
+
+impl Occurrences {
+    /// Find every occurrence of `quote` in `text`.
+    pub fn find(quote: &str, text: &Text) -> Self {
+        let s = text.as_str();
+        let bytes: Vec<usize> = if quote.is_empty() {
+            Vec::new()
+        } else {
+            s.match_indices(quote).map(|(byte, _)| byte).collect()
+        };
+        let by_context = (bytes.len() > MAX_SCORED_OCCURRENCES).then(|| {
+            let mut index: std::collections::HashMap<(String, String), Vec<usize>> =
+                std::collections::HashMap::new();
+            for &byte in &bytes {
+                let (prefix, suffix) = context_at(s, byte..byte + quote.len());
+                index
+                    .entry((prefix.to_owned(), suffix.to_owned()))
+                    .or_default()
+                    .push(byte);
+            }
+            index
+        });
+        Self { bytes, by_context }
+    }
+}
+
 /// Find where `annotation` belongs in `text`.
 pub fn reanchor(annotation: &Annotation, text: &Text) -> Anchoring {
+    if text
+        .slice(annotation.span())
+        .is_some_and(|s| s == annotation.text)
+        && !annotation.text.is_empty()
+    {
+        return Anchoring::Exact;
+    }
+    reanchor_among(annotation, text, &Occurrences::find(&annotation.text, text))
+}
+
+/// [`reanchor`] with the quote's occurrences already found.
+pub fn reanchor_among(annotation: &Annotation, text: &Text, found: &Occurrences) -> Anchoring {
     if annotation.text.is_empty() {
         return Anchoring::Orphan;
     }
@@ -58,12 +109,22 @@ pub fn reanchor(annotation: &Annotation, text: &Text) -> Anchoring {
         return Anchoring::Exact;
     }
     let s = text.as_str();
-    let occurrences: Vec<usize> = s
-        .match_indices(annotation.text.as_str())
-        .map(|(byte, _)| byte)
-        .collect();
+    let occurrences = &found.bytes;
     if occurrences.is_empty() {
         return Anchoring::Orphan;
+    }
+    let quote_chars = annotation.text.chars().count();
+    let to_span = |byte: usize| {
+        text.char_of_byte(byte)
+            .map(|start| start..start + quote_chars)
+    };
+    if let Some(index) = &found.by_context {
+        // Too many to score: only the whole context, matching exactly once, places it.
+        let key = (annotation.prefix.clone(), annotation.suffix.clone());
+        return match index.get(&key).map(Vec::as_slice) {
+            Some([only]) => to_span(*only).map_or(Anchoring::Orphan, Anchoring::ByContext),
+            _ => Anchoring::Orphan,
+        };
     }
     // Score every occurrence by how much context agrees on either side.
     let scored: Vec<(usize, usize)> = occurrences
@@ -76,11 +137,6 @@ pub fn reanchor(annotation: &Annotation, text: &Text) -> Anchoring {
             (byte, prefix + suffix)
         })
         .collect();
-    let quote_chars = annotation.text.chars().count();
-    let to_span = |byte: usize| {
-        text.char_of_byte(byte)
-            .map(|start| start..start + quote_chars)
-    };
     let full = annotation.prefix.chars().count() + annotation.suffix.chars().count();
     let best = scored.iter().map(|&(_, score)| score).max().unwrap_or(0);
     let best_places: Vec<usize> = scored

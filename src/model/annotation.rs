@@ -167,24 +167,32 @@ impl Annotation {
 
     /// Prefix and suffix around the span at `bytes` (already known to be valid).
     fn set_context_at(&mut self, s: &str, bytes: Range<usize>) {
-        let before = s.get(..bytes.start).unwrap_or_default();
-        let prefix_start = before
-            .char_indices()
-            .rev()
-            .nth(CONTEXT_CHARS - 1)
-            .map_or(0, |(i, _)| i);
-        let after = s.get(bytes.end..).unwrap_or_default();
-        let suffix_len = after
-            .char_indices()
-            .nth(CONTEXT_CHARS)
-            .map_or(after.len(), |(i, _)| i);
+        let (prefix, suffix) = context_at(s, bytes);
         self.prefix.clear();
-        self.prefix
-            .push_str(before.get(prefix_start..).unwrap_or_default());
+        self.prefix.push_str(prefix);
         self.suffix.clear();
-        self.suffix
-            .push_str(after.get(..suffix_len).unwrap_or_default());
+        self.suffix.push_str(suffix);
     }
+}
+
+/// The context of the span at `bytes` of `s`: up to [`CONTEXT_CHARS`] chars before and
+/// after it (what an annotation's `prefix` and `suffix` hold).
+pub fn context_at(s: &str, bytes: Range<usize>) -> (&str, &str) {
+    let before = s.get(..bytes.start).unwrap_or_default();
+    let prefix_start = before
+        .char_indices()
+        .rev()
+        .nth(CONTEXT_CHARS - 1)
+        .map_or(0, |(i, _)| i);
+    let after = s.get(bytes.end..).unwrap_or_default();
+    let suffix_len = after
+        .char_indices()
+        .nth(CONTEXT_CHARS)
+        .map_or(after.len(), |(i, _)| i);
+    (
+        before.get(prefix_start..).unwrap_or_default(),
+        after.get(..suffix_len).unwrap_or_default(),
+    )
 }
 
 /// Why a span cannot become an annotation.

@@ -16,6 +16,9 @@ pub use annotation::{Annotation, AnnotationId, CONTEXT_CHARS, SpanError, snap_sp
 pub use article::{Article, article_id_from, sha256_hex};
 pub use edit::{Edit, EditError, History, Step};
 pub use label::{AttributeSpec, CLAIM_STATUSES, Label, Rgb};
-pub use session::{AnnotateError, Annotations, Document, LabelCounts, Reanchored, Session};
+pub use session::{
+    AnnotateError, Annotations, ArticleIds, Document, LabelCounts, MAX_ANNOTATION_ID, Reanchored,
+    Session,
+};
 pub use text::Text;
 pub use time::Timestamp;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::anchor::{Anchoring, reanchor};
+use super::anchor::{Anchoring, Occurrences, reanchor_among};
 use super::annotation::{Annotation, AnnotationId, SpanError, snap_span};
 use super::article::Article;
 use super::label::Label;
@@ -240,11 +240,17 @@ impl Document {
     pub fn reanchor_all(&mut self) -> Vec<(AnnotationId, Anchoring)> {
         let mut changes = Vec::new();
         let text = self.article.text.clone();
+        // Occurrences are found once per distinct quote, however many annotations share it.
+        let mut found: std::collections::HashMap<String, Occurrences> =
+            std::collections::HashMap::new();
         for annotation in &mut self.annotations {
             if annotation.verify_and_refresh(&text) {
                 continue;
             }
-            let result = reanchor(annotation, &text);
+            let occurrences = found
+                .entry(annotation.text.clone())
+                .or_insert_with(|| Occurrences::find(&annotation.text, &text));
+            let result = reanchor_among(annotation, &text, occurrences);
             match &result {
                 Anchoring::Exact => {
                     annotation.orphan = false;
@@ -262,6 +268,52 @@ impl Document {
             self.sort();
         }
         changes
+    }
+}
+
+/// The largest annotation id a session holds: 2^53 − 1, the largest integer JSON tools
+/// (JavaScript) read exactly, which also leaves `next_id` room to grow.
+pub const MAX_ANNOTATION_ID: u64 = (1 << 53) - 1;
+
+/// Hands out unique article ids when many articles are added at once (an import, `gloss
+/// new` over many `index.html`): amortised O(1) per id, where asking the session each
+/// time would be quadratic or worse.
+#[derive(Debug, Default)]
+pub struct ArticleIds {
+    used: std::collections::HashSet<String>,
+    /// The next suffix to try per wanted id.
+    next_suffix: std::collections::HashMap<String, usize>,
+}
+
+impl ArticleIds {
+    /// The ids `session` already uses.
+    pub fn of(session: &Session) -> Self {
+        Self {
+            used: session
+                .documents
+                .iter()
+                .map(|d| d.article.id.clone())
+                .collect(),
+            next_suffix: std::collections::HashMap::new(),
+        }
+    }
+
+    /// `wanted` if unused, else the first free `wanted-N`; the id is then used.
+    pub fn claim(&mut self, wanted: &str) -> String {
+        let id = if self.used.contains(wanted) {
+            let n = self.next_suffix.entry(wanted.to_owned()).or_insert(2);
+            loop {
+                let candidate = format!("{wanted}-{n}");
+                *n += 1;
+                if !self.used.contains(&candidate) {
+                    break candidate;
+                }
+            }
+        } else {
+            wanted.to_owned()
+        };
+        self.used.insert(id.clone());
+        id
     }
 }
 
@@ -364,15 +416,11 @@ impl Session {
         Label::new(&id, name, Label::palette_color(self.labels.len()))
     }
 
-    /// An article id not yet used in the session, based on `wanted`.
+    /// An article id not yet used in the session, based on `wanted` (`wanted`, then
+    /// `wanted-2`, `wanted-3`, …). One pass over the articles.
     pub fn unique_article_id(&self, wanted: &str) -> String {
-        if self.document(wanted).is_none() {
-            return wanted.to_owned();
-        }
-        (2..)
-            .map(|n| format!("{wanted}-{n}"))
-            .find(|id| self.document(id).is_none())
-            .unwrap_or_else(|| wanted.to_owned())
+        let mut ids = ArticleIds::of(self);
+        ids.claim(wanted)
     }
 
     /// Add an article (its id made unique) and return its id.
@@ -398,7 +446,7 @@ impl Session {
             .flat_map(|d| d.annotations.iter().map(|a| a.id.0))
             .max()
             .unwrap_or(0);
-        self.next_id = self.next_id.max(max + 1);
+        self.next_id = self.next_id.max(max.saturating_add(1));
     }
 
     /// Build a new annotation over `span` (snapped to graphemes, whitespace trimmed).
