@@ -70,6 +70,9 @@ pub enum Command {
         /// Output file (a folder for brat); standard output when omitted.
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
+        /// Let a brat export replace files in an existing folder.
+        #[arg(long)]
+        force: bool,
         /// Export article files that changed on disk as they are now, re-anchoring the
         /// annotations (default: the text stored in the session).
         #[arg(long)]
@@ -158,6 +161,7 @@ pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
             format,
             session,
             output,
+            force,
             update_sources,
         } => {
             let mut loaded = formats::load_session(&session)?;
@@ -175,7 +179,9 @@ pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
             }
             match (format, output) {
                 (ExportFormat::Brat, None) => bail!(formats::ExportError::NeedsFolder),
-                (_, Some(out)) => formats::export_session(&loaded.session, format, &out)?,
+                (_, Some(out)) => {
+                    formats::export::export_session_with(&loaded.session, format, &out, force)?;
+                }
                 (_, None) => {
                     let text = formats::export::export_string(&loaded.session, format)
                         .with_context(|| format!("cannot render the {} export", format.name()))?;

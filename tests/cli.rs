@@ -912,3 +912,172 @@ fn a_session_from_someone_else_cannot_read_other_files() {
         }
     }
 }
+
+#[test]
+fn outputs_that_are_not_regular_files_are_refused() {
+    let dir = folder_with_session();
+    let out = gloss(dir.path(), &["export", "s.ron", "-o", "/dev/null"]);
+    assert_one_error_line(&out, "/dev/null");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let meta = std::fs::metadata("/dev/null").unwrap();
+        assert!(
+            meta.file_type().is_char_device(),
+            "/dev/null is still a device"
+        );
+        std::fs::write(dir.path().join("kept.txt"), "mine").unwrap();
+        std::os::unix::fs::symlink("kept.txt", dir.path().join("link.json")).unwrap();
+        let out = gloss(dir.path(), &["export", "s.ron", "-o", "link.json"]);
+        assert_one_error_line(&out, "link.json");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("kept.txt")).unwrap(),
+            "mine"
+        );
+        assert!(
+            std::fs::symlink_metadata(dir.path().join("link.json"))
+                .unwrap()
+                .is_symlink()
+        );
+    }
+    if Command::new("mkfifo")
+        .arg(dir.path().join("pipe.json"))
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        let out = gloss_within(dir.path(), &["export", "s.ron", "-o", "pipe.json"], 20);
+        assert_one_error_line(&out, "pipe.json");
+    }
+}
+
+#[test]
+fn devices_and_fifos_as_inputs_are_refused_at_once() {
+    let dir = folder_with_article();
+    for args in [
+        vec!["check", "/dev/zero"],
+        vec!["import", "--format", "doccano", "/dev/zero", "-o", "x.ron"],
+        vec!["import", "/dev/zero", "-o", "y.ron"],
+        vec!["new", "-o", "z.ron", "/dev/zero"],
+    ] {
+        let out = gloss_within(dir.path(), &args, 20);
+        assert_one_error_line(&out, "/dev/zero");
+        assert!(
+            stderr(&out).contains("not a regular file"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn brat_export_never_replaces_a_persons_files_unless_forced() {
+    let dir = folder_with_article();
+    // The article id "article" makes brat write article.txt: the person's own file.
+    let out = gloss(dir.path(), &["new", "-o", "s.ron", "article.txt"]);
+    assert_code(&out, 0);
+    std::fs::write(dir.path().join("article.txt"), "my own edited copy").unwrap();
+    let out = gloss(
+        dir.path(),
+        &["export", "--format", "brat", "s.ron", "-o", "."],
+    );
+    assert_code(&out, 2);
+    // (A warning says the article file changed; the error is the last line.)
+    let err = stderr(&out);
+    let line = err.lines().last().unwrap_or_default();
+    assert!(line.starts_with("error: "), "{err}");
+    assert!(
+        line.contains("article.txt") && line.contains("--force"),
+        "{line}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("article.txt")).unwrap(),
+        "my own edited copy",
+        "untouched"
+    );
+    assert!(
+        !dir.path().join("annotation.conf").exists(),
+        "nothing half-written"
+    );
+    let out = gloss(
+        dir.path(),
+        &["export", "--format", "brat", "--force", "s.ron", "-o", "."],
+    );
+    assert_code(&out, 0);
+    assert!(dir.path().join("annotation.conf").exists());
+    // A new folder is created whole.
+    let out = gloss(
+        dir.path(),
+        &["export", "--format", "brat", "s.ron", "-o", "fresh"],
+    );
+    assert_code(&out, 0);
+    assert!(dir.path().join("fresh/article.ann").exists());
+    let leftovers: Vec<String> = files_in(dir.path())
+        .into_iter()
+        .filter(|f| f.starts_with(".gloss-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn brat_fields_cannot_inject_lines() {
+    let dir = folder_with_article();
+    let json = r##"{"labels": [{"id": "odd\nlabel", "name": "Odd", "color": "#112233",
+        "attributes": [{"key": "k\tey\nT9", "choices": ["a|b", "c\nd"]}]}],
+      "articles": [{"id": "a", "text": "Some text here", "annotations": [
+        {"label": "odd\nlabel", "start": 0, "end": 4, "note": "line\nT99\tquote 0 4\tfake",
+         "attributes": {"k\tey\nT9": "c\nd", "free\nkey": "x\ny"}}]}]}"##;
+    std::fs::write(dir.path().join("in.json"), json).unwrap();
+    assert_code(&gloss(dir.path(), &["import", "in.json", "-o", "s.ron"]), 0);
+    assert_code(
+        &gloss(
+            dir.path(),
+            &["export", "--format", "brat", "s.ron", "-o", "brat"],
+        ),
+        0,
+    );
+    let ann = std::fs::read_to_string(dir.path().join("brat/a.ann")).unwrap();
+    for line in ann.lines() {
+        let id = line.split('\t').next().unwrap_or_default();
+        assert!(
+            id.starts_with('T') || id.starts_with('A') || id.starts_with('#'),
+            "{ann}"
+        );
+        assert!(line.split('\t').count() <= 3, "{line:?}");
+    }
+    assert_eq!(
+        ann.lines().filter(|l| l.starts_with('T')).count(),
+        1,
+        "{ann}"
+    );
+    let conf = std::fs::read_to_string(dir.path().join("brat/annotation.conf")).unwrap();
+    assert!(conf.contains("odd_label\n"), "{conf}");
+    assert!(!conf.contains("a|b|"), "choices are sanitised: {conf}");
+}
+
+#[test]
+fn every_error_is_one_line_even_when_stderr_is_full() {
+    let dir = folder_with_article();
+    let out = gloss(dir.path(), &["export", "--no-such-option", "s.ron"]);
+    assert_code(&out, 2);
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: "), "{err}");
+    let out = gloss(dir.path(), &["check", "odd\nname.ron"]);
+    let line = assert_one_error_line(&out, "odd\\nname.ron");
+    assert!(!line.contains("os error 2 os error"), "{line}");
+    if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
+        let status = Command::new(GLOSS)
+            .args(["check", "missing.ron"])
+            .current_dir(dir.path())
+            .stderr(full)
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(2), "exit 2, not a panic");
+    }
+    // A session without articles exports valid, empty JSON Lines.
+    std::fs::write(dir.path().join("empty.ron"), "(version: 2, articles: [])\n").unwrap();
+    let out = gloss(dir.path(), &["export", "--format", "jsonl", "empty.ron"]);
+    assert_code(&out, 0);
+    assert_eq!(stdout(&out), "");
+}

@@ -97,6 +97,14 @@ pub enum ExportError {
     /// brat writes a folder and needs `-o FOLDER`.
     #[error("the brat export writes a folder of files: give an output folder with -o")]
     NeedsFolder,
+    /// The brat folder already has a file the export would replace.
+    #[error("the folder already has {file}, which the brat export would replace; choose a new or empty folder, or pass --force: {}", .folder.display())]
+    WouldReplace {
+        /// The folder.
+        folder: PathBuf,
+        /// The first file that would be replaced.
+        file: String,
+    },
     /// The export could not be rendered (nothing was written).
     #[error("cannot render the {format} export: {}", .path.display())]
     Render {
@@ -255,7 +263,8 @@ pub fn export_string(session: &Session, format: ExportFormat) -> Option<String> 
         ExportFormat::W3c => serde_json::to_string_pretty(&w3c(session)).ok()?,
         ExportFormat::Brat => return None,
     };
-    if !out.ends_with('\n') {
+    // JSON Lines of nothing is an empty file, not a blank line.
+    if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
     Some(out)
@@ -446,11 +455,16 @@ pub fn brat_ann(session: &Session, doc: &Document) -> String {
                 })
             {
                 attr_n += 1;
-                out.push_str(&format!("A{attr_n}\t{} T{t} {value}\n", brat_type(key)));
+                out.push_str(&format!(
+                    "A{attr_n}\t{} T{t} {}\n",
+                    brat_type(key),
+                    brat_type(value)
+                ));
             } else {
                 note_n += 1;
                 out.push_str(&format!(
-                    "#{note_n}\tAnnotatorNotes T{t}\t{key}: {}\n",
+                    "#{note_n}\tAnnotatorNotes T{t}\t{}: {}\n",
+                    one_line(key),
                     one_line(value)
                 ));
             }
@@ -470,11 +484,25 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// brat type names cannot contain spaces.
+/// A brat type, attribute or value name: brat's files are tab- and line-separated and
+/// use `:`, `,`, `|` and `=` as syntax, so anything but a letter, digit, `-`, `_` or `.`
+/// becomes `_`.
 fn brat_type(id: &str) -> String {
-    id.chars()
-        .map(|c| if c.is_whitespace() { '_' } else { c })
-        .collect()
+    let safe: String = id
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if safe.is_empty() {
+        "_".to_owned()
+    } else {
+        safe
+    }
 }
 
 fn brat_fragments(text: &Text, start: usize, end: usize) -> Vec<(usize, usize)> {
@@ -509,7 +537,11 @@ pub fn brat_conf(session: &Session) -> String {
                 "{}\tArg:{}, Value:{}\n",
                 brat_type(&spec.key),
                 brat_type(&label.id),
-                spec.choices.join("|")
+                spec.choices
+                    .iter()
+                    .map(|c| brat_type(c))
+                    .collect::<Vec<_>>()
+                    .join("|")
             ));
         }
     }
@@ -544,32 +576,92 @@ fn brat_file_stem(id: &str, used: &mut std::collections::BTreeSet<String>) -> St
 }
 
 /// Write the brat folder: `ID.txt` + `ID.ann` per article and `annotation.conf`.
-pub fn write_brat(session: &Session, folder: &Path) -> Result<(), ExportError> {
+/// All or nothing: every file is written into a temporary folder beside `folder` first.
+/// A new folder is then renamed into place; into an existing one the files are moved,
+/// which must not replace any file unless `replace` (never a person's `article.txt` by
+/// surprise).
+pub fn write_brat(session: &Session, folder: &Path, replace: bool) -> Result<(), ExportError> {
     let write_err = |path: &Path| {
         let path = path.to_owned();
         move |reason| ExportError::Write { path, reason }
     };
-    std::fs::create_dir_all(folder).map_err(write_err(folder))?;
     let mut used = std::collections::BTreeSet::new();
+    let mut files: Vec<(String, String)> = Vec::new();
     for doc in &session.documents {
         let stem = brat_file_stem(&doc.article.id, &mut used);
-        let txt = folder.join(format!("{stem}.txt"));
-        super::write_atomic(&txt, doc.article.text.as_str().as_bytes()).map_err(write_err(&txt))?;
-        let ann = folder.join(format!("{stem}.ann"));
-        super::write_atomic(&ann, brat_ann(session, doc).as_bytes()).map_err(write_err(&ann))?;
+        files.push((format!("{stem}.txt"), doc.article.text.as_str().to_owned()));
+        files.push((format!("{stem}.ann"), brat_ann(session, doc)));
     }
-    let conf = folder.join("annotation.conf");
-    super::write_atomic(&conf, brat_conf(session).as_bytes()).map_err(write_err(&conf))
+    files.push(("annotation.conf".to_owned(), brat_conf(session)));
+    let exists = match std::fs::symlink_metadata(folder) {
+        Ok(meta) if meta.is_dir() => true,
+        Ok(_) => {
+            return Err(ExportError::Write {
+                path: folder.to_owned(),
+                reason: std::io::Error::other("not a folder"),
+            });
+        }
+        Err(_) => false,
+    };
+    if exists
+        && !replace
+        && let Some((name, _)) = files.iter().find(|(name, _)| folder.join(name).exists())
+    {
+        return Err(ExportError::WouldReplace {
+            folder: folder.to_owned(),
+            file: name.clone(),
+        });
+    }
+    let parent = match folder.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(write_err(&parent))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".gloss-brat-")
+        .tempdir_in(&parent)
+        .map_err(write_err(&parent))?;
+    for (name, content) in &files {
+        let path = staging.path().join(name);
+        std::fs::write(&path, content).map_err(write_err(&path))?;
+    }
+    if exists {
+        for (name, _) in &files {
+            let target = folder.join(name);
+            std::fs::rename(staging.path().join(name), &target).map_err(write_err(&target))?;
+        }
+    } else {
+        let staged = staging.keep();
+        if let Err(reason) = std::fs::rename(&staged, folder) {
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(ExportError::Write {
+                path: folder.to_owned(),
+                reason,
+            });
+        }
+    }
+    Ok(())
 }
 
-/// Export to `out` (a file, or a folder for brat). The file is written atomically.
+/// Export to `out` (a file, or a folder for brat). The file is written atomically; a brat
+/// folder never replaces existing files.
 pub fn export_session(
     session: &Session,
     format: ExportFormat,
     out: &Path,
 ) -> Result<(), ExportError> {
+    export_session_with(session, format, out, false)
+}
+
+/// [`export_session`]; with `replace`, a brat export may replace files in its folder.
+pub fn export_session_with(
+    session: &Session,
+    format: ExportFormat,
+    out: &Path,
+    replace: bool,
+) -> Result<(), ExportError> {
     if format == ExportFormat::Brat {
-        return write_brat(session, out);
+        return write_brat(session, out, replace);
     }
     let text = export_string(session, format).ok_or_else(|| ExportError::Render {
         path: out.to_owned(),

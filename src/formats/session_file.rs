@@ -283,7 +283,11 @@ pub fn from_ron(
         path: path.to_owned(),
         line: e.span.start.line,
         column: e.span.start.col,
-        message: e.code.to_string(),
+        message: match e.code {
+            // ron's own text names crates and options, which mean nothing to a person.
+            ron::Error::ExceededRecursionLimit => "nested too deeply".to_owned(),
+            other => other.to_string(),
+        },
     };
     // One full parse when all is well (a session can be tens of MB); the version alone is
     // probed only when that parse fails, so a newer file is refused as newer, not malformed.
@@ -602,6 +606,22 @@ pub fn write_atomic_keeping_backup(path: &Path, bytes: &[u8]) -> std::io::Result
 }
 
 fn write_atomic_inner(path: &Path, bytes: &[u8], keep_backup: bool) -> std::io::Result<()> {
+    // Only a regular file or a new path: renaming over a device, FIFO or symlink would
+    // replace it with a regular file (as root, `-o /dev/null` would replace /dev/null).
+    if let Ok(meta) = std::fs::symlink_metadata(path)
+        && !meta.file_type().is_file()
+    {
+        let what = if meta.file_type().is_symlink() {
+            "a symbolic link"
+        } else if meta.is_dir() {
+            "a folder"
+        } else {
+            "a device, FIFO or socket"
+        };
+        return Err(std::io::Error::other(format!(
+            "it is {what}, not a regular file; refusing to replace it"
+        )));
+    }
     let dir = absolute_dir(path);
     let mut temp = tempfile::Builder::new()
         .prefix(".gloss-")
