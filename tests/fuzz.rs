@@ -9,7 +9,8 @@
 //! thread with an ordinary 8 MiB stack. A watchdog flags an input that runs longer than
 //! `HANG_SECONDS` (a hang) or pushes the process over `MEMORY_LIMIT` resident bytes; a
 //! panic is caught. Every finding is saved as `target/fuzz/<target>/<kind>-<hash>` and
-//! fails the test. The input being run is always in `target/fuzz/<target>/current`, so a
+//! fails the test. Inputs slower than `SLOW_SECONDS` are saved as `slow-<hash>` and
+//! listed, without failing (wall-clock time on a shared machine is no verdict). The input being run is always in `target/fuzz/<target>/current`, so a
 //! crash that kills the process (a stack overflow) leaves it on disk.
 //!
 //! Environment: `GLOSS_FUZZ_SECONDS` (per target, default 1), `GLOSS_FUZZ_TARGET` (one
@@ -481,9 +482,15 @@ fn fuzz_target(target: &Target, seconds: f64, seed: u64) -> Outcome {
                                 .unwrap_or_default(),
                         )),
                     };
-                    let problem = problem.or_else(|| {
-                        (took > SLOW_SECONDS).then(|| ("slow", format!("took {took:.1} s")))
-                    });
+                    if problem.is_none() && took > SLOW_SECONDS {
+                        let file = dir.join(format!("slow-{}", short_hash(&input)));
+                        std::fs::write(&file, &input).unwrap();
+                        println!(
+                            "  slow: {took:.1} s, {} bytes (input: {})",
+                            input.len(),
+                            file.display()
+                        );
+                    }
                     if let Some((kind, why)) = problem {
                         let file = dir.join(format!("{kind}-{}", short_hash(&input)));
                         std::fs::write(&file, &input).unwrap();

@@ -161,9 +161,10 @@ impl Walker {
 }
 
 /// Deepest element nesting kept; tags nested deeper are dropped (their text is kept).
-/// Browsers stop nesting at a few hundred levels too; the HTML parser's scope checks
-/// walk the stack of open elements, so unbounded depth makes parsing quadratic.
-pub const MAX_NESTING: usize = 512;
+/// Browsers stop nesting at a few hundred levels too (Chromium's parser at 512); the HTML
+/// parser's scope checks walk the stack of open elements for many tags, so the cost of a
+/// page is its tags times this depth. Real articles nest a few dozen levels.
+pub const MAX_NESTING: usize = 256;
 
 /// Void elements: never closed, never nest.
 const VOID: [&str; 14] = [
@@ -171,15 +172,19 @@ const VOID: [&str; 14] = [
     "track", "wbr",
 ];
 
-/// `html` with start and end tags beyond [`MAX_NESTING`] levels removed. A cheap scan
-/// over the tags (no tree), used only when the page has that many tags at all.
+/// `html` with start tags beyond [`MAX_NESTING`] open elements removed (with their end
+/// tags). A cheap scan that keeps its own stack of open elements: an end tag closes the
+/// nearest open element of its name and everything above it; one with no open element
+/// of its name is dropped. This overestimates the parser's depth (it also closes
+/// elements implicitly), which only caps earlier. Used only when the page has that many
+/// tags at all.
 fn cap_nesting(html: &str) -> std::borrow::Cow<'_, str> {
     if html.bytes().filter(|&b| b == b'<').count() <= MAX_NESTING {
         return std::borrow::Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len());
-    let mut depth = 0usize;
-    let mut dropped = 0usize;
+    let mut open: Vec<String> = Vec::new();
+    let mut dropped: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut rest = html;
     while let Some(at) = rest.find('<') {
         let (before, tag_and_after) = rest.split_at(at);
@@ -196,24 +201,28 @@ fn cap_nesting(html: &str) -> std::borrow::Cow<'_, str> {
         let name: String = inner
             .trim_start_matches('/')
             .chars()
-            .take_while(char::is_ascii_alphanumeric)
+            .take_while(|c| !c.is_whitespace() && *c != '/')
             .collect::<String>()
             .to_ascii_lowercase();
-        let is_element = !name.is_empty();
+        let is_element = name.starts_with(|c: char| c.is_ascii_alphabetic());
         let self_closing = inner.ends_with('/') || VOID.contains(&name.as_str());
         if !is_element || self_closing {
             out.push_str(tag);
         } else if closing {
-            if dropped > 0 {
-                dropped -= 1;
-            } else {
-                depth = depth.saturating_sub(1);
+            if let Some(n) = dropped.get_mut(&name).filter(|n| **n > 0) {
+                *n -= 1;
+                continue;
+            }
+            // An end tag with no open element of its name only makes the parser search
+            // its whole stack (and at most adds an empty element): drop it.
+            if let Some(at) = open.iter().rposition(|o| *o == name) {
+                open.truncate(at);
                 out.push_str(tag);
             }
-        } else if depth >= MAX_NESTING {
-            dropped += 1;
+        } else if open.len() >= MAX_NESTING {
+            *dropped.entry(name).or_default() += 1;
         } else {
-            depth += 1;
+            open.push(name);
             out.push_str(tag);
         }
     }
