@@ -7,6 +7,7 @@
 // reach them; a failed expectation in a test helper is a test failure, which is the point.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+use std::collections::BTreeSet;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -1080,4 +1081,36 @@ fn every_error_is_one_line_even_when_stderr_is_full() {
     let out = gloss(dir.path(), &["export", "--format", "jsonl", "empty.ron"]);
     assert_code(&out, 0);
     assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn new_over_thousands_of_files_with_one_name() {
+    // Saved pages often all are index.html, each in a folder of its own.
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["new".to_owned(), "-o".to_owned(), "s.ron".to_owned()];
+    for n in 0..4_000 {
+        let folder = dir.path().join(format!("p{n}"));
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(
+            folder.join("index.txt"),
+            format!("Page {n}\n\nText of page {n}.\n"),
+        )
+        .unwrap();
+        args.push(format!("p{n}/index.txt"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = gloss_within(dir.path(), &args, 120);
+    assert_code(&out, 0);
+    let out = gloss(dir.path(), &["export", "--format", "jsonl", "s.ron"]);
+    let ids: BTreeSet<String> = stdout(&out)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 4_000, "every article has an id of its own");
+    assert!(ids.contains("index") && ids.contains("index-4000"));
 }

@@ -242,3 +242,31 @@ fn re_anchoring_a_quote_that_occurs_half_a_million_times() {
         "every annotation is kept"
     );
 }
+
+#[test]
+fn check_lists_200k_orphans() {
+    // A session whose 200,000 annotations all lost their quote.
+    let mut session = Session::new();
+    session.add_article(Article::new("a", "A", "", "word ".repeat(1_000)));
+    let text = session.documents[0].article.text.clone();
+    let label = Label::defaults().remove(0);
+    for k in 0..200_000u64 {
+        let mut a = Annotation::new(
+            AnnotationId(k + 1),
+            &label,
+            &text,
+            0..4,
+            gloss::model::Timestamp(1),
+        )
+        .unwrap();
+        a.text = format!("gone {k}");
+        session.documents[0].annotations.push(a);
+    }
+    session.documents[0].sort();
+    let loaded = from_ron(&to_ron(&session, None), Path::new("s.ron"), false).unwrap();
+    assert_eq!(loaded.reports[0].orphans.len(), 200_000);
+    let report = gloss::cli::check_report(&loaded);
+    assert_eq!(report.matches(" is an orphan: ").count(), 200_000);
+    assert!(report.contains("annotation 199999 is an orphan: \"gone 199998\""));
+    assert!(report.ends_with("1 article(s), 200000 annotation(s), 200000 orphan(s)\n"));
+}

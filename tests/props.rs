@@ -294,3 +294,75 @@ fn annotated_session_builds_annotations_with_notes() {
     assert!(doc.annotations[0].note.starts_with("note 0"));
     assert!(session.document("a1").unwrap().annotations.is_empty());
 }
+
+/// A JSON import document with arbitrary (often bad) ids, units, spans and labels.
+fn import_document() -> impl Strategy<Value = String> {
+    let article = (
+        prop::sample::select(vec!["", "a", "a", "a-2", "b", "../x", "with space"]),
+        "[a-z🌊é \\n]{0,24}",
+        prop::collection::vec(
+            (
+                prop::option::of(prop::sample::select(vec![
+                    0u64,
+                    1,
+                    2,
+                    3,
+                    (1 << 53) - 1,
+                    1 << 53,
+                    u64::MAX,
+                ])),
+                prop::sample::select(vec!["quote", "claim", "new label", ""]),
+                0usize..30,
+                0usize..30,
+                any::<bool>(),
+            ),
+            0..5,
+        ),
+    );
+    (
+        prop::sample::select(vec!["codepoint", "utf16", "utf8", "bytes", "lines"]),
+        prop::collection::vec(article, 0..4),
+    )
+        .prop_map(|(unit, articles)| {
+            let articles: Vec<serde_json::Value> = articles
+                .into_iter()
+                .map(|(id, text, annotations)| {
+                    let annotations: Vec<serde_json::Value> = annotations
+                        .into_iter()
+                        .map(|(id, label, start, end, orphan)| {
+                            let mut a = serde_json::json!({
+                                "label": label, "start": start, "end": end, "orphan": orphan
+                            });
+                            if let Some(id) = id {
+                                a["id"] = serde_json::json!(id);
+                            }
+                            a
+                        })
+                        .collect();
+                    serde_json::json!({"id": id, "text": text, "annotations": annotations})
+                })
+                .collect();
+            serde_json::json!({"offset_unit": unit, "articles": articles}).to_string()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// A successful import always writes a session that Gloss loads again, with every
+    /// annotation; anything else is refused with a message, never a panic.
+    #[test]
+    fn a_successful_import_always_writes_a_session_that_loads(data in import_document()) {
+        if let Ok(imported) = import_json(&data, Path::new("in.json")) {
+            let ron = gloss::formats::session_file::to_ron(&imported.session, None);
+            let loaded = gloss::formats::session_file::from_ron(&ron, Path::new("s.ron"), false);
+            prop_assert!(loaded.is_ok(), "{data}\n{:?}", loaded.err());
+            let loaded = loaded.unwrap();
+            prop_assert_eq!(
+                loaded.session.annotation_count(),
+                imported.session.annotation_count()
+            );
+            prop_assert_eq!(&loaded.session.documents, &imported.session.documents);
+        }
+    }
+}
