@@ -179,6 +179,34 @@ fn generate() -> Session {
     session
 }
 
+/// Our JSON with 10 articles of 100,000 annotations each (one on every word).
+fn million_annotation_json() -> String {
+    let mut out = String::from(r#"{"schema": 1, "offset_unit": "codepoint", "articles": ["#);
+    for n in 0..10 {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!(
+            r#"{{"id": "big-{n}", "text": "{}", "annotations": ["#,
+            "word ".repeat(100_000)
+        ));
+        for k in 0..100_000 {
+            if k > 0 {
+                out.push(',');
+            }
+            let label = ["spoiler", "quote", "claim"][k % 3];
+            out.push_str(&format!(
+                r#"{{"label": "{label}", "start": {}, "end": {}}}"#,
+                k * 5,
+                k * 5 + 4
+            ));
+        }
+        out.push_str("]}");
+    }
+    out.push_str("]}");
+    out
+}
+
 /// Median milliseconds of `REPETITIONS` runs of `f` (after one warm-up run).
 fn median_ms<T>(mut f: impl FnMut() -> T) -> f64 {
     std::hint::black_box(f());
@@ -359,6 +387,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ron_bytes as f64 / 1e6,
         json.len() as f64 / 1e6
     );
+
+    // At scale (issue: imports and check must stay O(n log n)): one million annotations,
+    // imported from our JSON, then checked. One run each.
+    let big_json = million_annotation_json();
+    let big_path = dir.path().join("big.json");
+    std::fs::write(&big_path, &big_json)?;
+    let started = Instant::now();
+    let imported = formats::import_file(&big_path, gloss::formats::ImportFormat::Json)?;
+    let import_1m_ms = started.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(imported.session.annotation_count(), 1_000_000);
+    let big_session = dir.path().join("big.ron");
+    formats::save_session(&imported.session, &big_session)?;
+    drop(imported);
+    let started = Instant::now();
+    let checked = formats::load_session(&big_session)?;
+    let report_text = gloss::cli::check_report(&checked);
+    let check_1m_ms = started.elapsed().as_secs_f64() * 1000.0;
+    assert!(report_text.contains("1000000 annotation(s)"));
+    drop(checked);
+    println!(
+        "{:<44} {:>10.1}\n{:<44} {:>10.1}",
+        "import of 1,000,000 annotations (JSON)",
+        import_1m_ms,
+        "check of 1,000,000 annotations",
+        check_1m_ms
+    );
+    report.metric("import_1m_ms", import_1m_ms);
+    report.metric("check_1m_ms", check_1m_ms);
 
     report.metric("save_ms", save_ms);
     report.metric("to_ron_ms", to_ron_ms);
