@@ -558,6 +558,19 @@ fn anchored_session() -> Anchored {
     }
 }
 
+/// Write `new_text` over the fixture's article file, load the session (the change is
+/// reported, the stored text kept) and re-anchor to the file as a person would ask.
+fn edit_article_and_reanchor(fixture: &Anchored, new_text: &str) -> gloss::formats::LoadedSession {
+    std::fs::write(&fixture.article, new_text).unwrap();
+    let mut loaded = load_session(&fixture.session).unwrap();
+    let report = &loaded.reports[0];
+    assert!(report.source_changed && report.source_update.is_some());
+    let stored = &loaded.session.document("harbour").unwrap().article.text;
+    assert_ne!(stored.as_str(), new_text, "not used until asked for");
+    assert_eq!(loaded.apply_source_updates(), 1);
+    loaded
+}
+
 fn placed(session: &Session, id: AnnotationId) -> &Annotation {
     session.document("harbour").unwrap().annotation(id).unwrap()
 }
@@ -575,23 +588,7 @@ fn assert_follows(session: &Session, id: AnnotationId, expected: Range<usize>) {
 fn annotations_follow_a_moved_paragraph() {
     let fixture = anchored_session();
     let new_text = paragraphs(&[P3, P1, P2]);
-    std::fs::write(&fixture.article, &new_text).unwrap();
-
-    let mut loaded = load_session(&fixture.session).unwrap();
-    // The changed file is reported, its text not used until asked for.
-    assert!(loaded.reports[0].source_changed);
-    assert!(loaded.reports[0].source_update.is_some());
-    assert_ne!(
-        loaded
-            .session
-            .document("harbour")
-            .unwrap()
-            .article
-            .text
-            .as_str(),
-        new_text
-    );
-    assert_eq!(loaded.apply_source_updates(), 1);
+    let loaded = edit_article_and_reanchor(&fixture, &new_text);
     let report = &loaded.reports[0];
     assert!(report.source_applied);
     assert!(report.orphans.is_empty(), "{report:?}");
@@ -627,23 +624,7 @@ fn annotations_follow_a_sentence_inserted_before_them() {
     let fixture = anchored_session();
     let inserted = format!("A gull cried over the water. {P2}");
     let new_text = paragraphs(&[P1, &inserted, P3]);
-    std::fs::write(&fixture.article, &new_text).unwrap();
-
-    let mut loaded = load_session(&fixture.session).unwrap();
-    // The changed file is reported, its text not used until asked for.
-    assert!(loaded.reports[0].source_changed);
-    assert!(loaded.reports[0].source_update.is_some());
-    assert_ne!(
-        loaded
-            .session
-            .document("harbour")
-            .unwrap()
-            .article
-            .text
-            .as_str(),
-        new_text
-    );
-    assert_eq!(loaded.apply_source_updates(), 1);
+    let loaded = edit_article_and_reanchor(&fixture, &new_text);
     let report = &loaded.reports[0];
     assert!(report.source_applied);
     assert!(report.orphans.is_empty(), "{report:?}");
@@ -673,23 +654,7 @@ fn annotations_follow_a_sentence_inserted_before_them() {
 fn a_deleted_quote_becomes_an_orphan_that_is_kept_and_reported() {
     let fixture = anchored_session();
     let new_text = paragraphs(&[P1, "Marta locked the door.", P3]);
-    std::fs::write(&fixture.article, &new_text).unwrap();
-
-    let mut loaded = load_session(&fixture.session).unwrap();
-    // The changed file is reported, its text not used until asked for.
-    assert!(loaded.reports[0].source_changed);
-    assert!(loaded.reports[0].source_update.is_some());
-    assert_ne!(
-        loaded
-            .session
-            .document("harbour")
-            .unwrap()
-            .article
-            .text
-            .as_str(),
-        new_text
-    );
-    assert_eq!(loaded.apply_source_updates(), 1);
+    let loaded = edit_article_and_reanchor(&fixture, &new_text);
     assert!(loaded.has_problems());
     let report = &loaded.reports[0];
     assert_eq!(report.orphans, [fixture.quote]);
