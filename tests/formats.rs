@@ -803,10 +803,10 @@ fn json_export_field_by_field() {
         .iter()
         .map(|l| l["id"].as_str().unwrap())
         .collect();
-    assert_eq!(label_ids, ["spoiler", "quote", "claim", "rumour"]);
+    assert_eq!(label_ids, ["spoiler", "quote", "claim", "source", "rumour"]);
     assert_eq!(json["labels"][2]["name"], "Checkable claim");
-    assert_eq!(json["labels"][3]["color"], "#123456");
-    assert_eq!(json["labels"][3]["hotkey"], "R");
+    assert_eq!(json["labels"][4]["color"], "#123456");
+    assert_eq!(json["labels"][4]["hotkey"], "R");
 
     let fox = &json["articles"][0];
     assert_eq!(fox["id"], "fox");
@@ -1089,7 +1089,7 @@ fn brat_export_writes_txt_and_ann_per_article() {
     );
     let conf = std::fs::read_to_string(out.join("annotation.conf")).unwrap();
     assert!(
-        conf.starts_with("[entities]\nspoiler\nquote\nclaim\nrumour\n"),
+        conf.starts_with("[entities]\nspoiler\nquote\nclaim\nsource\nrumour\n"),
         "{conf}"
     );
     assert!(

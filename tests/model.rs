@@ -456,7 +456,7 @@ fn adding_a_label_undoes_and_redoes() {
     };
     let after = apply_undo_redo(&mut session, &mut history, &edit);
     assert_eq!(after.labels.last(), Some(&label));
-    assert_eq!(after.labels.len(), 4);
+    assert_eq!(after.labels.len(), 5);
 }
 
 #[test]
@@ -466,7 +466,7 @@ fn adding_a_label_in_the_middle_undoes_and_redoes() {
     let edit = Edit::AddLabel { index: 1, label };
     let after = apply_undo_redo(&mut session, &mut history, &edit);
     let ids: Vec<&str> = after.labels.iter().map(|l| l.id.as_str()).collect();
-    assert_eq!(ids, ["spoiler", "rumour", "quote", "claim"]);
+    assert_eq!(ids, ["spoiler", "rumour", "quote", "claim", "source"]);
 }
 
 /// A position past the end is refused: its inverse would remove the wrong slot.
@@ -527,7 +527,7 @@ fn removing_an_unused_label_undoes_and_redoes() {
     let edit = session.remove_label("claim").unwrap();
     let after = apply_undo_redo(&mut session, &mut history, &edit);
     assert!(after.label("claim").is_none());
-    assert_eq!(after.labels.len(), 2);
+    assert_eq!(after.labels.len(), 3);
 }
 
 #[test]

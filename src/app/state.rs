@@ -242,6 +242,13 @@ impl Counts {
             Edit::AddLabel { .. } | Edit::RemoveLabel { .. } | Edit::ReplaceLabel { .. } => {
                 self.stale = true;
             }
+            // Relations do not change what the counts count.
+            Edit::AddRelation { .. }
+            | Edit::RemoveRelation { .. }
+            | Edit::ReplaceRelation { .. }
+            | Edit::AddRelationType { .. }
+            | Edit::RemoveRelationType { .. }
+            | Edit::ReplaceRelationType { .. } => {}
             Edit::Batch(edits) => {
                 for edit in edits {
                     self.follow(edit, session);

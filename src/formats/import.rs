@@ -136,6 +136,8 @@ pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
     let export: JsonExport =
         serde_json::from_str(data).map_err(|e| malformed(path, "JSON", 0, &e))?;
     let mut session = Session {
+        relation_types: Vec::new(),
+        relations: crate::model::Relations::default(),
         labels: if export.labels.is_empty() {
             Label::defaults()
         } else {

@@ -9,12 +9,12 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Anchoring, Annotation, AnnotationId, Article, Document, Label, MAX_ANNOTATION_ID, Session,
-    Text, Timestamp, sha256_hex,
+    Anchoring, Annotation, AnnotationId, Article, Document, Label, MAX_ANNOTATION_ID, Relation,
+    RelationId, RelationType, Relations, Session, Text, Timestamp, sha256_hex,
 };
 
-/// The version this build writes.
-pub const SESSION_VERSION: u32 = 2;
+/// The version this build writes. Version 3 added relation types and relations.
+pub const SESSION_VERSION: u32 = 3;
 
 /// File extension of sessions.
 pub const SESSION_EXTENSION: &str = "ron";
@@ -73,7 +73,7 @@ struct VersionProbe {
     version: u32,
 }
 
-/// The file layout of version 1.
+/// The file layout (versions 1 to 3; version 3 added `relation_types` and `relations`).
 #[derive(Serialize, Deserialize)]
 struct SessionFileV1 {
     version: u32,
@@ -81,8 +81,42 @@ struct SessionFileV1 {
     next_id: u64,
     #[serde(default = "Label::defaults")]
     labels: Vec<Label>,
+    /// `None` when the file has no such field (before version 3).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "bare_types::serialize",
+        deserialize_with = "bare_types::deserialize"
+    )]
+    relation_types: Option<Vec<RelationType>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    relations: Vec<RelationRecord>,
     #[serde(default)]
     articles: Vec<ArticleRecord>,
+}
+
+/// One relation per line in the file.
+#[derive(Clone, Serialize, Deserialize)]
+struct RelationRecord {
+    id: u64,
+    #[serde(rename = "type")]
+    kind: String,
+    from: u64,
+    to: u64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    note: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    attributes: BTreeMap<String, String>,
+    #[serde(default)]
+    created: Timestamp,
+    /// Left out when equal to `created`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "bare_timestamp::serialize",
+        deserialize_with = "bare_timestamp::deserialize"
+    )]
+    modified: Option<Timestamp>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -147,6 +181,27 @@ mod bare_timestamp {
         deserializer: D,
     ) -> Result<Option<Timestamp>, D::Error> {
         Timestamp::deserialize(deserializer).map(Some)
+    }
+}
+
+/// Optional relation types written as a bare list (`relation_types: [ … ]`).
+mod bare_types {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::model::RelationType;
+
+    #[allow(clippy::ref_option)] // serde's `serialize_with` passes `&Option<T>`.
+    pub fn serialize<S: Serializer>(
+        value: &Option<Vec<RelationType>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.as_deref().unwrap_or_default().serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Vec<RelationType>>, D::Error> {
+        Vec::<RelationType>::deserialize(deserializer).map(Some)
     }
 }
 
@@ -226,11 +281,93 @@ impl LoadedSession {
 }
 
 /// Serialise a session to pretty RON. Article sources are written relative to `dir`.
+///
+/// The file is written in three parts so that every relation takes one line, like an
+/// annotation, while labels and relation types stay spread out: the head (version, ids,
+/// labels, relation types), the relations, then the articles.
 pub fn to_ron(session: &Session, dir: Option<&Path>) -> String {
-    let file = SessionFileV1 {
+    let head = SessionFileV1 {
         version: SESSION_VERSION,
         next_id: session.next_id,
         labels: session.labels.clone(),
+        relation_types: Some(session.relation_types.clone()),
+        relations: Vec::new(),
+        articles: Vec::new(),
+    };
+    let mut out = pretty(&head);
+    // `(\n  version: 3,\n  …\n  articles: [],\n)`: keep everything up to the articles.
+    match out.rfind(EMPTY_ARTICLES) {
+        Some(at) => out.truncate(at + 1),
+        None => return compact_fallback(session, dir),
+    }
+    if !session.relations.is_empty() {
+        out.push_str("  relations: [\n");
+        let one_line = ron::ser::PrettyConfig::new()
+            .depth_limit(0)
+            .escape_strings(true);
+        for r in session.relations.iter() {
+            let Ok(line) = ron::ser::to_string_pretty(&relation_record(r), one_line.clone()) else {
+                return compact_fallback(session, dir);
+            };
+            out.push_str("    ");
+            out.push_str(&line);
+            out.push_str(",\n");
+        }
+        out.push_str("  ],\n");
+    }
+    let articles = articles_file(session, dir);
+    let body = pretty(&articles);
+    // `(\n  version: 3,\n  next_id: …,\n  labels: [],\n  articles: [ … ],\n)`
+    match body.find(ARTICLES_FIELD) {
+        Some(at) => out.push_str(body.get(at + 1..).unwrap_or_default()),
+        None => return compact_fallback(session, dir),
+    }
+    out.push('\n');
+    out
+}
+
+const EMPTY_ARTICLES: &str = "\n  articles: [],\n";
+const ARTICLES_FIELD: &str = "\n  articles: [";
+
+fn pretty(file: &SessionFileV1) -> String {
+    let config = ron::ser::PrettyConfig::new()
+        .new_line("\n")
+        .indentor("  ")
+        .depth_limit(4)
+        .escape_strings(false);
+    ron::ser::to_string_pretty(file, config).unwrap_or_default()
+}
+
+/// The whole file in one ordinary serialisation (never expected: serialising plain
+/// structs, strings and maps cannot fail, and the layout above is RON's own).
+fn compact_fallback(session: &Session, dir: Option<&Path>) -> String {
+    let mut file = articles_file(session, dir);
+    file.relation_types = Some(session.relation_types.clone());
+    file.relations = session.relations.iter().map(relation_record).collect();
+    ron::ser::to_string(&file).unwrap_or_default() + "\n"
+}
+
+fn relation_record(r: &Relation) -> RelationRecord {
+    RelationRecord {
+        id: r.id.0,
+        kind: r.kind.clone(),
+        from: r.from.0,
+        to: r.to.0,
+        note: r.note.clone(),
+        attributes: r.attributes.clone(),
+        created: r.created,
+        modified: (r.modified != r.created).then_some(r.modified),
+    }
+}
+
+/// The file's articles (and nothing else but the version and ids).
+fn articles_file(session: &Session, dir: Option<&Path>) -> SessionFileV1 {
+    SessionFileV1 {
+        version: SESSION_VERSION,
+        next_id: session.next_id,
+        labels: Vec::new(),
+        relation_types: None,
+        relations: Vec::new(),
         articles: session
             .documents
             .iter()
@@ -243,17 +380,7 @@ pub fn to_ron(session: &Session, dir: Option<&Path>) -> String {
                 annotations: doc.annotations.iter().map(record_of).collect(),
             })
             .collect(),
-    };
-    let config = ron::ser::PrettyConfig::new()
-        .new_line("\n")
-        .indentor("  ")
-        .depth_limit(4)
-        .escape_strings(false);
-    // Serialising plain structs, strings and maps cannot fail; fall back to compact RON.
-    ron::ser::to_string_pretty(&file, config)
-        .or_else(|_| ron::ser::to_string(&file))
-        .unwrap_or_default()
-        + "\n"
+    }
 }
 
 fn record_of(a: &Annotation) -> AnnotationRecord {
@@ -301,8 +428,9 @@ pub fn from_ron(
         }
     };
     let file = match version {
-        0 | 1 => migrate_v1(parsed.map_err(malformed)?),
-        2 => parsed.map_err(malformed)?,
+        0 | 1 => migrate_v2(migrate_v1(parsed.map_err(malformed)?)),
+        2 => migrate_v2(parsed.map_err(malformed)?),
+        3 => parsed.map_err(malformed)?,
         found => {
             return Err(SessionFileError::TooNew {
                 path: path.to_owned(),
@@ -310,16 +438,28 @@ pub fn from_ron(
             });
         }
     };
-    validate(&file).map_err(|message| SessionFileError::Invalid {
+    let invalid = |message| SessionFileError::Invalid {
         path: path.to_owned(),
         message,
-    })?;
+    };
+    validate(&file).map_err(invalid)?;
+    let relation_types = file.relation_types.unwrap_or_else(RelationType::defaults);
+    let relations = relations_of(&file.relations, &file.articles, &relation_types).map_err(
+        |(index, message)| {
+            invalid(match locate_list_item(text, "relations", index) {
+                Some((line, column)) => format!("{message}, at line {line}, column {column}"),
+                None => message,
+            })
+        },
+    )?;
     let dir = path.parent();
     let built = parallel_map(file.articles, |record| {
         build_document(record, dir, read_sources)
     });
     let (documents, reports) = built.into_iter().unzip();
     let mut session = Session {
+        relation_types,
+        relations,
         labels: file.labels,
         documents,
         next_id: file.next_id.clamp(1, MAX_ANNOTATION_ID + 1),
@@ -339,6 +479,208 @@ fn migrate_v1(mut file: SessionFileV1) -> SessionFileV1 {
     }
     file.version = SESSION_VERSION;
     file
+}
+
+/// Versions 1 and 2 had no relations. A file that used the default labels gets the
+/// Source label and the default relation types; any other label set is left as it was
+/// and gets no relation types (the person adds their own).
+fn migrate_v2(mut file: SessionFileV1) -> SessionFileV1 {
+    let defaults = Label::defaults();
+    let old_defaults = defaults.get(..3).unwrap_or_default();
+    if file.labels == old_defaults || file.labels == defaults {
+        file.labels = defaults;
+        file.relation_types = Some(RelationType::defaults());
+    } else {
+        file.relation_types = Some(Vec::new());
+    }
+    file.relations.clear();
+    file.version = SESSION_VERSION;
+    file
+}
+
+/// The file's relations, checked: unique ids no annotation has, a known type, two
+/// different ends that exist, no duplicate link. An error carries the index of the
+/// relation in the file's list, to say where it is.
+fn relations_of(
+    records: &[RelationRecord],
+    articles: &[ArticleRecord],
+    types: &[RelationType],
+) -> Result<Relations, (usize, String)> {
+    if records.is_empty() {
+        return Ok(Relations::default());
+    }
+    let annotations: std::collections::HashSet<u64> = articles
+        .iter()
+        .flat_map(|a| a.annotations.iter().map(|x| x.id))
+        .collect();
+    let mut ids = std::collections::HashSet::with_capacity(records.len());
+    let mut links = std::collections::HashMap::with_capacity(records.len());
+    let mut relations = Vec::with_capacity(records.len());
+    for (index, r) in records.iter().enumerate() {
+        let fail = |message: String| Err((index, format!("relation {}: {message}", r.id)));
+        if r.id > MAX_ANNOTATION_ID {
+            return fail(format!(
+                "its id is larger than {MAX_ANNOTATION_ID}, the largest id Gloss keeps"
+            ));
+        }
+        if annotations.contains(&r.id) || !ids.insert(r.id) {
+            return fail("its id is used twice in the session".to_owned());
+        }
+        if !types.iter().any(|t| t.id == r.kind) {
+            return fail(format!(
+                "its type {:?} is not in the relation types",
+                r.kind
+            ));
+        }
+        for (end, id) in [("source", r.from), ("target", r.to)] {
+            if !annotations.contains(&id) {
+                return fail(format!("its {end}, annotation {id}, is not in the session"));
+            }
+        }
+        if r.from == r.to {
+            return fail(format!("it links annotation {} to itself", r.from));
+        }
+        if let Some(first) = links.insert((r.kind.as_str(), r.from, r.to), r.id) {
+            return fail(format!(
+                "it repeats relation {first} ({} from {} to {})",
+                r.kind, r.from, r.to
+            ));
+        }
+        relations.push(Relation {
+            id: RelationId(r.id),
+            kind: r.kind.clone(),
+            from: AnnotationId(r.from),
+            to: AnnotationId(r.to),
+            note: r.note.clone(),
+            attributes: r.attributes.clone(),
+            created: r.created,
+            modified: r.modified.unwrap_or(r.created),
+        });
+    }
+    relations.sort_by_key(|r| r.id);
+    Ok(relations.into())
+}
+
+/// Line and column (1-based, in chars) where item `index` of the top-level list `field`
+/// starts in RON `text`. A small scanner that knows strings, raw strings, char literals
+/// and comments, so a bracket inside a note never counts.
+fn locate_list_item(text: &str, field: &str, index: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut at = 0usize;
+    // The list's depth once its field name was seen at depth 1 and its `[` opened.
+    let mut list_depth: Option<usize> = None;
+    let mut seen_field = false;
+    let mut item = 0usize;
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'"' => at = skip_string(bytes, at + 1)?,
+            b'r' if matches!(bytes.get(at + 1), Some(b'"' | b'#'))
+                && !bytes
+                    .get(at.wrapping_sub(1))
+                    .is_some_and(|p| p.is_ascii_alphanumeric() || *p == b'_') =>
+            {
+                let hashes = bytes
+                    .get(at + 1..)?
+                    .iter()
+                    .take_while(|&&c| c == b'#')
+                    .count();
+                let close: Vec<u8> = std::iter::once(b'"')
+                    .chain(std::iter::repeat_n(b'#', hashes))
+                    .collect();
+                let body = at + 2 + hashes;
+                let end = bytes
+                    .get(body..)?
+                    .windows(close.len())
+                    .position(|w| w == close.as_slice())?;
+                at = body + end + close.len();
+            }
+            b'\'' => {
+                // A char literal: 'x', '\'', '\u{…}'.
+                let mut i = at + 1;
+                while let Some(&c) = bytes.get(i) {
+                    i += 1;
+                    if c == b'\\' {
+                        i += 1;
+                    } else if c == b'\'' {
+                        break;
+                    }
+                }
+                at = i;
+            }
+            b'/' if bytes.get(at + 1) == Some(&b'/') => {
+                at = bytes
+                    .get(at..)?
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(bytes.len(), |p| at + p);
+            }
+            b'/' if bytes.get(at + 1) == Some(&b'*') => {
+                at = bytes
+                    .get(at + 2..)?
+                    .windows(2)
+                    .position(|w| w == b"*/")
+                    .map_or(bytes.len(), |p| at + 2 + p + 2);
+            }
+            b'(' | b'[' | b'{' => {
+                if list_depth == Some(depth) && b == b'(' {
+                    if item == index {
+                        let before = text.get(..at)?;
+                        let line = before.matches('\n').count() + 1;
+                        let column = before
+                            .rsplit('\n')
+                            .next()
+                            .unwrap_or_default()
+                            .chars()
+                            .count()
+                            + 1;
+                        return Some((line, column));
+                    }
+                    item += 1;
+                }
+                if seen_field && depth == 1 && b == b'[' {
+                    list_depth = Some(depth + 1);
+                    seen_field = false;
+                }
+                depth += 1;
+                at += 1;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if list_depth.is_some_and(|d| depth < d) {
+                    return None;
+                }
+                at += 1;
+            }
+            b',' if depth == 1 => {
+                seen_field = false;
+                at += 1;
+            }
+            _ if depth == 1 && bytes.get(at..)?.starts_with(field.as_bytes()) => {
+                let prev_ok = !bytes
+                    .get(at.wrapping_sub(1))
+                    .is_some_and(|p| p.is_ascii_alphanumeric() || *p == b'_');
+                let next_ok = !bytes
+                    .get(at + field.len())
+                    .is_some_and(|p| p.is_ascii_alphanumeric() || *p == b'_');
+                seen_field = prev_ok && next_ok;
+                at += field.len();
+            }
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+/// Index just past the string whose body starts at `at` (after the opening quote).
+fn skip_string(bytes: &[u8], mut at: usize) -> Option<usize> {
+    loop {
+        match bytes.get(at)? {
+            b'\\' => at += 2,
+            b'"' => return Some(at + 1),
+            _ => at += 1,
+        }
+    }
 }
 
 /// Ids unique, every annotation's label in the label list.

@@ -1,13 +1,14 @@
 //! Edits and history: every change to a session is an [`Edit`] with an inverse, and
 //! [`History`] undoes and redoes them without limit. The history is never saved.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
 use super::annotation::{Annotation, AnnotationId, snap_span};
 use super::label::Label;
+use super::relation::{Relation, RelationError, RelationId, RelationType};
 use super::session::{AnnotateError, Document, Session};
 use super::time::Timestamp;
 
@@ -82,6 +83,47 @@ pub enum Edit {
         /// The document as it becomes.
         after: Document,
     },
+    /// Add a relation between two annotations of the session.
+    AddRelation {
+        /// The relation added.
+        relation: Relation,
+    },
+    /// Remove a relation.
+    RemoveRelation {
+        /// The relation removed (whole, so the inverse restores it).
+        relation: Relation,
+    },
+    /// Replace a relation by a changed copy with the same id and ends (retype, note,
+    /// attributes).
+    ReplaceRelation {
+        /// The relation as it was.
+        before: Relation,
+        /// The relation as it becomes.
+        after: Relation,
+    },
+    /// Insert a relation type at a position of the type list.
+    AddRelationType {
+        /// Position in the type list.
+        index: usize,
+        /// The type.
+        kind: RelationType,
+    },
+    /// Remove the relation type at a position (relations of that type are removed by
+    /// separate edits in the same [`Edit::Batch`]).
+    RemoveRelationType {
+        /// Position in the type list.
+        index: usize,
+        /// The type removed.
+        kind: RelationType,
+    },
+    /// Change a relation type's name, colour, hotkey, description, label constraints or
+    /// attributes (same id).
+    ReplaceRelationType {
+        /// The type as it was.
+        before: RelationType,
+        /// The type as it becomes.
+        after: RelationType,
+    },
     /// Several edits applied and undone as one.
     Batch(Vec<Edit>),
 }
@@ -116,6 +158,21 @@ pub enum EditError {
     /// An article with this id already exists.
     #[error("an article with id {0:?} already exists")]
     DuplicateArticle(String),
+    /// The relation cannot be added or changed.
+    #[error(transparent)]
+    Relation(#[from] RelationError),
+    /// The relation is not where the edit expects it.
+    #[error("relation {0} is not in the session as expected")]
+    RelationMismatch(RelationId),
+    /// An annotation (or an article's annotation) cannot go while relations use it.
+    #[error("annotation {0} still has relations; remove them first")]
+    HasRelations(AnnotationId),
+    /// The relation type is not where the edit expects it, or is still used.
+    #[error("relation type {0:?} is not in the session as expected")]
+    RelationTypeMismatch(String),
+    /// A relation type with this id already exists.
+    #[error("a relation type with id {0:?} already exists")]
+    DuplicateRelationType(String),
 }
 
 impl Edit {
@@ -170,12 +227,40 @@ impl Edit {
                 before: after.clone(),
                 after: before.clone(),
             },
+            Self::AddRelation { relation } => Self::RemoveRelation {
+                relation: relation.clone(),
+            },
+            Self::RemoveRelation { relation } => Self::AddRelation {
+                relation: relation.clone(),
+            },
+            Self::ReplaceRelation { before, after } => Self::ReplaceRelation {
+                before: after.clone(),
+                after: before.clone(),
+            },
+            Self::AddRelationType { index, kind } => Self::RemoveRelationType {
+                index: *index,
+                kind: kind.clone(),
+            },
+            Self::RemoveRelationType { index, kind } => Self::AddRelationType {
+                index: *index,
+                kind: kind.clone(),
+            },
+            Self::ReplaceRelationType { before, after } => Self::ReplaceRelationType {
+                before: after.clone(),
+                after: before.clone(),
+            },
             Self::Batch(edits) => Self::Batch(edits.iter().rev().map(Self::inverse).collect()),
         }
     }
 
     /// Apply to `session`. On error nothing is changed.
     pub fn apply(&self, session: &mut Session) -> Result<(), EditError> {
+        self.apply_in(session, &mut KnownIds::default())
+    }
+
+    /// Apply, with the session's annotation ids indexed once for a batch that adds many
+    /// relations (each would otherwise look its ends up in every article).
+    fn apply_in(&self, session: &mut Session, known: &mut KnownIds) -> Result<(), EditError> {
         match self {
             Self::AddAnnotation {
                 article,
@@ -191,12 +276,16 @@ impl Edit {
                     return Err(EditError::DuplicateAnnotation(annotation.id));
                 }
                 session.next_id = session.next_id.max(annotation.id.0 + 1);
+                known.added(annotation.id);
                 Ok(())
             }
             Self::RemoveAnnotation {
                 article,
                 annotation,
             } => {
+                if session.relations.iter().any(|r| r.touches(annotation.id)) {
+                    return Err(EditError::HasRelations(annotation.id));
+                }
                 let doc = session
                     .document_mut(article)
                     .ok_or_else(|| EditError::NoArticle(article.clone()))?;
@@ -209,6 +298,7 @@ impl Edit {
                     })
                     .ok_or(EditError::AnnotationMismatch(annotation.id))?;
                 doc.annotations.remove(at);
+                known.removed(annotation.id);
                 Ok(())
             }
             Self::ReplaceAnnotation {
@@ -308,6 +398,9 @@ impl Edit {
                     session.next_id = session.next_id.max(max.saturating_add(1));
                 }
                 session.documents.insert(*index, document.clone());
+                for a in document.annotations.iter() {
+                    known.added(a.id);
+                }
                 Ok(())
             }
             Self::RemoveArticle { index, document } => {
@@ -318,7 +411,13 @@ impl Edit {
                 if !same {
                     return Err(EditError::ArticleMismatch(document.article.id.clone()));
                 }
+                if let Some(id) = linked_among(session, document.annotations.iter().map(|a| a.id)) {
+                    return Err(EditError::HasRelations(id));
+                }
                 session.documents.remove(*index);
+                for a in document.annotations.iter() {
+                    known.removed(a.id);
+                }
                 Ok(())
             }
             Self::ReplaceArticle { before, after } => {
@@ -332,6 +431,15 @@ impl Edit {
                 {
                     return Err(EditError::NoLabel(a.label.clone()));
                 }
+                let kept: HashSet<AnnotationId> = after.annotations.iter().map(|a| a.id).collect();
+                let dropped = before
+                    .annotations
+                    .iter()
+                    .map(|a| a.id)
+                    .filter(|id| !kept.contains(id));
+                if let Some(id) = linked_among(session, dropped) {
+                    return Err(EditError::HasRelations(id));
+                }
                 let slot = session
                     .documents
                     .iter_mut()
@@ -339,13 +447,90 @@ impl Edit {
                     .filter(|d| same_document(d, before))
                     .ok_or_else(|| EditError::ArticleMismatch(before.article.id.clone()))?;
                 *slot = after.clone();
+                known.forget();
+                Ok(())
+            }
+            Self::AddRelation { relation } => {
+                check_relation(session, relation, None, known)?;
+                let at = session
+                    .relations
+                    .binary_search_by_key(&relation.id, |r| r.id)
+                    .err()
+                    .ok_or(EditError::RelationMismatch(relation.id))?;
+                session.relations.insert(at, relation.clone());
+                session.next_id = session.next_id.max(relation.id.0.saturating_add(1));
+                Ok(())
+            }
+            Self::RemoveRelation { relation } => {
+                let at = session
+                    .relations
+                    .binary_search_by_key(&relation.id, |r| r.id)
+                    .ok()
+                    .filter(|&at| session.relations.get(at) == Some(relation))
+                    .ok_or(EditError::RelationMismatch(relation.id))?;
+                session.relations.remove(at);
+                Ok(())
+            }
+            Self::ReplaceRelation { before, after } => {
+                if before.id != after.id || before.from != after.from || before.to != after.to {
+                    return Err(EditError::RelationMismatch(after.id));
+                }
+                let at = session
+                    .relations
+                    .binary_search_by_key(&before.id, |r| r.id)
+                    .ok()
+                    .filter(|&at| session.relations.get(at) == Some(before))
+                    .ok_or(EditError::RelationMismatch(before.id))?;
+                check_relation(session, after, Some(before.id), known)?;
+                if let Some(slot) = session.relations.get_mut(at) {
+                    *slot = after.clone();
+                }
+                Ok(())
+            }
+            Self::AddRelationType { index, kind } => {
+                if session.relation_type(&kind.id).is_some() {
+                    return Err(EditError::DuplicateRelationType(kind.id.clone()));
+                }
+                if *index > session.relation_types.len() {
+                    return Err(EditError::RelationTypeMismatch(kind.id.clone()));
+                }
+                session.relation_types.insert(*index, kind.clone());
+                Ok(())
+            }
+            Self::RemoveRelationType { index, kind } => {
+                let in_place = session.relation_types.get(*index) == Some(kind);
+                if !in_place || session.relations.iter().any(|r| r.kind == kind.id) {
+                    return Err(EditError::RelationTypeMismatch(kind.id.clone()));
+                }
+                session.relation_types.remove(*index);
+                Ok(())
+            }
+            Self::ReplaceRelationType { before, after } => {
+                if before.id != after.id {
+                    return Err(EditError::RelationTypeMismatch(after.id.clone()));
+                }
+                let slot = session
+                    .relation_types
+                    .iter_mut()
+                    .find(|t| *t == before)
+                    .ok_or_else(|| EditError::RelationTypeMismatch(before.id.clone()))?;
+                *slot = after.clone();
                 Ok(())
             }
             Self::Batch(edits) => {
                 // Adding annotations moves `next_id`, which their inverses leave alone.
                 let next_id = session.next_id;
+                let links = edits
+                    .iter()
+                    .filter(|e| matches!(e, Self::AddRelation { .. }))
+                    .count();
+                let mut batch_known = if links >= KnownIds::WORTH_INDEXING {
+                    KnownIds::indexing()
+                } else {
+                    KnownIds::default()
+                };
                 for (done, edit) in edits.iter().enumerate() {
-                    if let Err(error) = edit.apply(session) {
+                    if let Err(error) = edit.apply_in(session, &mut batch_known) {
                         for applied in edits.iter().take(done).rev() {
                             // Undoing what was just applied cannot fail.
                             let _ = applied.inverse().apply(session);
@@ -354,6 +539,7 @@ impl Edit {
                         return Err(error);
                     }
                 }
+                known.forget();
                 Ok(())
             }
         }
@@ -415,9 +601,22 @@ impl Edit {
                 before: renumber_doc(before),
                 after: renumber_doc(after),
             },
-            Self::AddLabel { .. } | Self::RemoveLabel { .. } | Self::ReplaceLabel { .. } => {
-                self.clone()
-            }
+            Self::AddRelation { relation } => Self::AddRelation {
+                relation: renumber_relation(relation, map),
+            },
+            Self::RemoveRelation { relation } => Self::RemoveRelation {
+                relation: renumber_relation(relation, map),
+            },
+            Self::ReplaceRelation { before, after } => Self::ReplaceRelation {
+                before: renumber_relation(before, map),
+                after: renumber_relation(after, map),
+            },
+            Self::AddLabel { .. }
+            | Self::RemoveLabel { .. }
+            | Self::ReplaceLabel { .. }
+            | Self::AddRelationType { .. }
+            | Self::RemoveRelationType { .. }
+            | Self::ReplaceRelationType { .. } => self.clone(),
             Self::Batch(edits) => Self::Batch(edits.iter().map(|e| e.renumbered(map)).collect()),
         }
     }
@@ -448,12 +647,158 @@ impl Edit {
             Self::ReplaceArticle { after, .. } => {
                 format!("re-anchor article {}", after.article.title)
             }
+            Self::AddRelation { relation } => format!("link as {}", relation.kind),
+            Self::RemoveRelation { relation } => format!("unlink {}", relation.kind),
+            Self::ReplaceRelation { before, after } => {
+                if before.kind != after.kind {
+                    format!("retype link as {}", after.kind)
+                } else if before.note != after.note {
+                    "edit link note".to_owned()
+                } else {
+                    "edit link attributes".to_owned()
+                }
+            }
+            Self::AddRelationType { kind, .. } => format!("add relation type {}", kind.name),
+            Self::RemoveRelationType { kind, .. } => {
+                format!("remove relation type {}", kind.name)
+            }
+            Self::ReplaceRelationType { after, .. } => {
+                format!("edit relation type {}", after.name)
+            }
             Self::Batch(edits) => match edits.as_slice() {
                 [one] => one.describe(),
+                [
+                    Self::AddRelation { relation },
+                    Self::ReplaceAnnotation { .. },
+                ] => {
+                    format!("link as {}", relation.kind)
+                }
+                [links @ .., Self::RemoveAnnotation { annotation, .. }]
+                    if links
+                        .iter()
+                        .all(|e| matches!(e, Self::RemoveRelation { .. })) =>
+                {
+                    format!("delete {} and its links", annotation.label)
+                }
                 _ => format!("{} changes", edits.len()),
             },
         }
     }
+}
+
+/// The session's annotation ids, indexed once for a batch that adds many relations and
+/// kept up to date by the batch's own annotation edits.
+#[derive(Default)]
+struct KnownIds(Option<HashSet<AnnotationId>>, bool);
+
+impl KnownIds {
+    /// From how many added relations a batch indexes the ids first.
+    const WORTH_INDEXING: usize = 8;
+
+    /// Index on first use.
+    fn indexing() -> Self {
+        Self(None, true)
+    }
+
+    fn contains(&mut self, session: &Session, id: AnnotationId) -> bool {
+        if !self.1 {
+            return session.locate(id).is_some();
+        }
+        self.0
+            .get_or_insert_with(|| {
+                session
+                    .documents
+                    .iter()
+                    .flat_map(|d| d.annotations.iter().map(|a| a.id))
+                    .collect()
+            })
+            .contains(&id)
+    }
+
+    fn added(&mut self, id: AnnotationId) {
+        if let Some(ids) = &mut self.0 {
+            ids.insert(id);
+        }
+    }
+
+    fn removed(&mut self, id: AnnotationId) {
+        if let Some(ids) = &mut self.0 {
+            ids.remove(&id);
+        }
+    }
+
+    /// Drop the index (after an edit that changes ids wholesale).
+    fn forget(&mut self) {
+        self.0 = None;
+    }
+}
+
+/// Whether `relation` may be in `session`: its type exists, its ends exist and differ, and
+/// no other relation (than `replacing`) links the same ends with the same type. Label
+/// constraints are checked when a link is made ([`Session::check_link`]), not here: a
+/// relabelled end keeps its links.
+fn check_relation(
+    session: &Session,
+    relation: &Relation,
+    replacing: Option<RelationId>,
+    known: &mut KnownIds,
+) -> Result<(), RelationError> {
+    if session.relation_type(&relation.kind).is_none() {
+        return Err(RelationError::NoType(relation.kind.clone()));
+    }
+    if relation.from == relation.to {
+        return Err(RelationError::SelfRelation(relation.from));
+    }
+    if replacing.is_none() {
+        for end in [relation.from, relation.to] {
+            if !known.contains(session, end) {
+                return Err(RelationError::NoAnnotation(end));
+            }
+        }
+    }
+    if let Some(existing) = session
+        .relations
+        .iter()
+        .find(|r| Some(r.id) != replacing && r.duplicates(relation))
+    {
+        return Err(RelationError::Duplicate {
+            kind: relation.kind.clone(),
+            from: relation.from,
+            to: relation.to,
+            existing: existing.id,
+        });
+    }
+    Ok(())
+}
+
+/// The first of `ids` that a relation of `session` uses.
+fn linked_among(
+    session: &Session,
+    ids: impl Iterator<Item = AnnotationId>,
+) -> Option<AnnotationId> {
+    if session.relations.is_empty() {
+        return None;
+    }
+    let ids: HashSet<AnnotationId> = ids.collect();
+    session.relations.iter().find_map(|r| {
+        if ids.contains(&r.from) {
+            Some(r.from)
+        } else if ids.contains(&r.to) {
+            Some(r.to)
+        } else {
+            None
+        }
+    })
+}
+
+/// `relation` with its id and ends renumbered through `map`.
+fn renumber_relation(relation: &Relation, map: &HashMap<AnnotationId, AnnotationId>) -> Relation {
+    let mut r = relation.clone();
+    let id = |id: AnnotationId| map.get(&id).copied().unwrap_or(id);
+    r.id = RelationId(id(AnnotationId(r.id.0)).0);
+    r.from = id(r.from);
+    r.to = id(r.to);
+    r
 }
 
 /// The same article with the same annotations as a session file stores them (the
@@ -530,7 +875,8 @@ impl Session {
         })
     }
 
-    /// An edit removing annotation `id`.
+    /// An edit removing annotation `id`, with its relations (one undo step brings all
+    /// of them back).
     pub fn delete_annotation(
         &self,
         article_id: &str,
@@ -542,10 +888,146 @@ impl Session {
             .annotation(id)
             .ok_or_else(|| AnnotateError::NoAnnotation(id, article_id.to_owned()))?
             .clone();
-        Ok(Edit::RemoveAnnotation {
+        let remove = Edit::RemoveAnnotation {
             article: article_id.to_owned(),
             annotation,
+        };
+        let mut edits = self.unlink_all(&HashSet::from([id]));
+        if edits.is_empty() {
+            return Ok(remove);
+        }
+        edits.push(remove);
+        Ok(Edit::Batch(edits))
+    }
+
+    /// Edits removing every relation with an end among `ids`.
+    fn unlink_all(&self, ids: &HashSet<AnnotationId>) -> Vec<Edit> {
+        self.relations
+            .iter()
+            .filter(|r| ids.contains(&r.from) || ids.contains(&r.to))
+            .map(|r| Edit::RemoveRelation {
+                relation: r.clone(),
+            })
+            .collect()
+    }
+
+    /// An edit linking annotation `from` to `to` with a relation of type `kind`, after
+    /// [`Session::check_link`]. When the source's label has an attribute named like the
+    /// type (a quote's `speaker`) and it is empty, the same edit fills it with the
+    /// target's text.
+    pub fn link(
+        &mut self,
+        kind: &str,
+        from: AnnotationId,
+        to: AnnotationId,
+        now: Timestamp,
+    ) -> Result<Edit, RelationError> {
+        self.check_link(kind, from, to)?;
+        let attributes = self
+            .relation_type(kind)
+            .map(RelationType::default_attributes)
+            .unwrap_or_default();
+        let fill = self.locate(from).zip(self.locate(to)).and_then(|(a, b)| {
+            let suggested = self
+                .label(&a.annotation.label)
+                .is_some_and(|l| l.attributes.iter().any(|spec| spec.key == kind));
+            let empty = a
+                .annotation
+                .attributes
+                .get(kind)
+                .is_none_or(String::is_empty);
+            (suggested && empty).then(|| {
+                let mut after = a.annotation.clone();
+                after
+                    .attributes
+                    .insert(kind.to_owned(), b.annotation.text.clone());
+                after.modified = now;
+                Edit::ReplaceAnnotation {
+                    article: a.document.article.id.clone(),
+                    before: a.annotation.clone(),
+                    after,
+                }
+            })
+        });
+        let relation = Relation {
+            id: self.allocate_relation_id(),
+            kind: kind.to_owned(),
+            from,
+            to,
+            note: String::new(),
+            attributes,
+            created: now,
+            modified: now,
+        };
+        let add = Edit::AddRelation { relation };
+        Ok(match fill {
+            Some(fill) => Edit::Batch(vec![add, fill]),
+            None => add,
         })
+    }
+
+    /// An edit changing relation `id` through `change` (stamping `modified`). Changing
+    /// its type is checked against the type's label constraints.
+    pub fn update_relation(
+        &self,
+        id: RelationId,
+        now: Timestamp,
+        change: impl FnOnce(&mut Relation),
+    ) -> Result<Edit, RelationError> {
+        let before = self
+            .relation(id)
+            .ok_or(RelationError::NoRelation(id))?
+            .clone();
+        let mut after = before.clone();
+        change(&mut after);
+        after.id = before.id;
+        after.from = before.from;
+        after.to = before.to;
+        after.modified = now;
+        if after.kind != before.kind {
+            let kind = self
+                .relation_type(&after.kind)
+                .ok_or_else(|| RelationError::NoType(after.kind.clone()))?;
+            if let (Some(a), Some(b)) = (self.locate(after.from), self.locate(after.to))
+                && let Some(why) = kind.refusal(&a.annotation.label, &b.annotation.label)
+            {
+                return Err(RelationError::LabelsNotAllowed(why));
+            }
+        }
+        Ok(Edit::ReplaceRelation { before, after })
+    }
+
+    /// An edit removing relation `id`.
+    pub fn delete_relation(&self, id: RelationId) -> Result<Edit, RelationError> {
+        let relation = self
+            .relation(id)
+            .ok_or(RelationError::NoRelation(id))?
+            .clone();
+        Ok(Edit::RemoveRelation { relation })
+    }
+
+    /// An edit removing relation type `kind` together with every relation of that type.
+    pub fn remove_relation_type(&self, kind: &str) -> Result<Edit, RelationError> {
+        let index = self
+            .relation_types
+            .iter()
+            .position(|t| t.id == kind)
+            .ok_or_else(|| RelationError::NoType(kind.to_owned()))?;
+        let mut edits: Vec<Edit> = self
+            .relations
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| Edit::RemoveRelation {
+                relation: r.clone(),
+            })
+            .collect();
+        if let Some(removed) = self.relation_types.get(index) {
+            edits.push(Edit::RemoveRelationType {
+                index,
+                kind: removed.clone(),
+            });
+        }
+        Ok(Edit::Batch(edits))
     }
 
     /// An edit removing label `label_id` together with every annotation that uses it.
@@ -555,7 +1037,7 @@ impl Session {
             .iter()
             .position(|l| l.id == label_id)
             .ok_or_else(|| AnnotateError::NoLabel(label_id.to_owned()))?;
-        let mut edits: Vec<Edit> = self
+        let removed: Vec<Edit> = self
             .documents
             .iter()
             .flat_map(|d| {
@@ -568,6 +1050,15 @@ impl Session {
                     })
             })
             .collect();
+        let ids: HashSet<AnnotationId> = removed
+            .iter()
+            .filter_map(|e| match e {
+                Edit::RemoveAnnotation { annotation, .. } => Some(annotation.id),
+                _ => None,
+            })
+            .collect();
+        let mut edits = self.unlink_all(&ids);
+        edits.extend(removed);
         if let Some(label) = self.labels.get(index) {
             edits.push(Edit::RemoveLabel {
                 index,
@@ -631,6 +1122,27 @@ fn merge(first: &Edit, second: &Edit) -> Option<Edit> {
         let same_field = (b1.name != x1.name) == (b2.name != x2.name);
         return (x1 == b2 && text_only(b1, x1) && text_only(b2, x2) && same_field).then(|| {
             Edit::ReplaceLabel {
+                before: b1.clone(),
+                after: x2.clone(),
+            }
+        });
+    }
+    if let (
+        Edit::ReplaceRelation {
+            before: b1,
+            after: x1,
+        },
+        Edit::ReplaceRelation {
+            before: b2,
+            after: x2,
+        },
+    ) = (first, second)
+    {
+        let note_only = |b: &Relation, x: &Relation| {
+            b.kind == x.kind && b.attributes == x.attributes && b.note != x.note
+        };
+        return (x1 == b2 && note_only(b1, x1) && note_only(b2, x2)).then(|| {
+            Edit::ReplaceRelation {
                 before: b1.clone(),
                 after: x2.clone(),
             }

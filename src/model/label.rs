@@ -108,7 +108,7 @@ impl Label {
         }
     }
 
-    /// The default label set: spoiler (S), quote (Q), claim (C).
+    /// The default label set: spoiler (S), quote (Q), claim (C), source (O).
     pub fn defaults() -> Vec<Self> {
         vec![
             Self {
@@ -134,6 +134,11 @@ impl Label {
                     AttributeSpec::free("source"),
                 ],
                 ..Self::new("claim", "Claim", Rgb([0xe5, 0xc0, 0x7b]))
+            },
+            Self {
+                hotkey: Some('O'),
+                description: "The person or organisation quoted or cited.".to_owned(),
+                ..Self::new("source", "Source", Rgb([0x56, 0xb6, 0xc2]))
             },
         ]
     }

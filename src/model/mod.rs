@@ -6,7 +6,9 @@ pub mod annotation;
 pub mod article;
 pub mod edit;
 pub mod label;
+pub mod relation;
 pub mod session;
+pub mod shared;
 pub mod text;
 pub mod time;
 pub mod words;
@@ -16,9 +18,11 @@ pub use annotation::{Annotation, AnnotationId, CONTEXT_CHARS, SpanError, snap_sp
 pub use article::{Article, article_id_from, sha256_hex};
 pub use edit::{Edit, EditError, History, Step};
 pub use label::{AttributeSpec, CLAIM_STATUSES, Label, Rgb};
+pub use relation::{Relation, RelationError, RelationId, RelationType, STANCES};
 pub use session::{
-    AnnotateError, Annotations, ArticleIds, Document, LabelCounts, MAX_ANNOTATION_ID, Reanchored,
-    Session,
+    AnnotateError, Annotations, ArticleIds, Document, LabelCounts, Located, MAX_ANNOTATION_ID,
+    Reanchored, Relations, Session,
 };
+pub use shared::Shared;
 pub use text::Text;
 pub use time::Timestamp;

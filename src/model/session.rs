@@ -1,98 +1,22 @@
 //! The session: labels, articles and the annotations of each article, in a fixed order.
 
-use std::ops::{Deref, DerefMut, Range};
-use std::sync::Arc;
+use std::ops::Range;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use super::anchor::{Anchoring, Occurrences, reanchor_among};
 use super::annotation::{Annotation, AnnotationId, SpanError, snap_span};
 use super::article::Article;
 use super::label::Label;
+use super::relation::{Relation, RelationError, RelationId, RelationType};
+use super::shared::Shared;
 use super::time::Timestamp;
 
-/// A document's annotations: a shared list, copied on the first write after a clone.
-///
-/// Cloning is O(1), so a whole session can be snapshotted for a background save while
-/// the person goes on editing; reads go through `Deref` to the `Vec`, and the first
-/// mutable access after a clone copies the list once (`Arc::make_mut`).
-#[derive(Clone, Default, Eq)]
-pub struct Annotations(Arc<Vec<Annotation>>);
+/// A document's annotations, shared until written ([`Shared`]).
+pub type Annotations = Shared<Annotation>;
 
-impl Annotations {
-    /// True when both share one list (a snapshot not written to since).
-    pub fn shares_with(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl Deref for Annotations {
-    type Target = Vec<Annotation>;
-
-    fn deref(&self) -> &Vec<Annotation> {
-        &self.0
-    }
-}
-
-impl DerefMut for Annotations {
-    fn deref_mut(&mut self) -> &mut Vec<Annotation> {
-        Arc::make_mut(&mut self.0)
-    }
-}
-
-impl PartialEq for Annotations {
-    fn eq(&self, other: &Self) -> bool {
-        self.shares_with(other) || self.0 == other.0
-    }
-}
-
-impl std::fmt::Debug for Annotations {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl From<Vec<Annotation>> for Annotations {
-    fn from(list: Vec<Annotation>) -> Self {
-        Self(Arc::new(list))
-    }
-}
-
-impl FromIterator<Annotation> for Annotations {
-    fn from_iter<I: IntoIterator<Item = Annotation>>(iter: I) -> Self {
-        Self(Arc::new(iter.into_iter().collect()))
-    }
-}
-
-impl<'a> IntoIterator for &'a Annotations {
-    type Item = &'a Annotation;
-    type IntoIter = std::slice::Iter<'a, Annotation>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
-    }
-}
-
-impl<'a> IntoIterator for &'a mut Annotations {
-    type Item = &'a mut Annotation;
-    type IntoIter = std::slice::IterMut<'a, Annotation>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        Arc::make_mut(&mut self.0).iter_mut()
-    }
-}
-
-impl Serialize for Annotations {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Annotations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Vec::<Annotation>::deserialize(deserializer).map(Self::from)
-    }
-}
+/// A session's relations, sorted by id, shared until written ([`Shared`]).
+pub type Relations = Shared<Relation>;
 
 /// An article with its annotations, kept sorted by (start, end, id).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -337,14 +261,18 @@ pub struct LabelCounts {
     pub orphans: usize,
 }
 
-/// Labels, documents and the next free annotation id.
+/// Labels, relation types, documents, relations and the next free id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Session {
     /// Labels in display order (their order gives the 1–9 keys).
     pub labels: Vec<Label>,
+    /// Relation types in display order.
+    pub relation_types: Vec<RelationType>,
     /// Documents in the order they were added.
     pub documents: Vec<Document>,
-    /// Next annotation id to hand out; ids are never reused.
+    /// Links between annotations, sorted by id.
+    pub relations: Relations,
+    /// Next annotation or relation id to hand out; ids are never reused.
     pub next_id: u64,
 }
 
@@ -352,10 +280,23 @@ impl Default for Session {
     fn default() -> Self {
         Self {
             labels: Label::defaults(),
+            relation_types: RelationType::defaults(),
             documents: Vec::new(),
+            relations: Relations::default(),
             next_id: 1,
         }
     }
+}
+
+/// Where an annotation of the session is: its article's index and id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Located<'a> {
+    /// Index of the document in the session.
+    pub index: usize,
+    /// The document.
+    pub document: &'a Document,
+    /// The annotation.
+    pub annotation: &'a Annotation,
 }
 
 /// Why an annotation could not be made.
@@ -444,9 +385,124 @@ impl Session {
             .documents
             .iter()
             .flat_map(|d| d.annotations.iter().map(|a| a.id.0))
+            .chain(self.relations.iter().map(|r| r.id.0))
             .max()
             .unwrap_or(0);
         self.next_id = self.next_id.max(max.saturating_add(1));
+    }
+
+    /// Hand out a fresh relation id (from the annotations' counter).
+    pub fn allocate_relation_id(&mut self) -> RelationId {
+        RelationId(self.allocate_id().0)
+    }
+
+    /// The annotation with `id` in any article, with where it is. One pass over the
+    /// session; the app caches what it draws every frame.
+    pub fn locate(&self, id: AnnotationId) -> Option<Located<'_>> {
+        self.documents
+            .iter()
+            .enumerate()
+            .find_map(|(index, document)| {
+                document.annotation(id).map(|annotation| Located {
+                    index,
+                    document,
+                    annotation,
+                })
+            })
+    }
+
+    /// The relation type with `id`.
+    pub fn relation_type(&self, id: &str) -> Option<&RelationType> {
+        self.relation_types.iter().find(|t| t.id == id)
+    }
+
+    /// The relation with `id` (binary search: relations are kept sorted by id).
+    pub fn relation(&self, id: RelationId) -> Option<&Relation> {
+        self.relations
+            .binary_search_by_key(&id, |r| r.id)
+            .ok()
+            .and_then(|at| self.relations.get(at))
+    }
+
+    /// The relations with `annotation` at either end, in id order.
+    pub fn relations_of(&self, annotation: AnnotationId) -> impl Iterator<Item = &Relation> {
+        self.relations.iter().filter(move |r| r.touches(annotation))
+    }
+
+    /// The relation that already links `from` to `to` with type `kind`, if any.
+    pub fn existing_relation(
+        &self,
+        kind: &str,
+        from: AnnotationId,
+        to: AnnotationId,
+    ) -> Option<&Relation> {
+        self.relations
+            .iter()
+            .find(|r| r.kind == kind && r.from == from && r.to == to)
+    }
+
+    /// The relation types that may link `from` to `to` (by their labels), in order.
+    pub fn allowed_relation_types(
+        &self,
+        from: AnnotationId,
+        to: AnnotationId,
+    ) -> Vec<&RelationType> {
+        let (Some(a), Some(b)) = (self.locate(from), self.locate(to)) else {
+            return Vec::new();
+        };
+        self.relation_types
+            .iter()
+            .filter(|t| t.allows(&a.annotation.label, &b.annotation.label))
+            .collect()
+    }
+
+    /// Number of relations of type `kind`.
+    pub fn count_relation_type(&self, kind: &str) -> usize {
+        self.relations.iter().filter(|r| r.kind == kind).count()
+    }
+
+    /// A new relation type named `name`: an id made from the name and not yet used.
+    pub fn new_relation_type(&self, name: &str) -> RelationType {
+        let base = Label::id_from_name(name).replace('-', "_");
+        let id = std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base}_{n}")))
+            .find(|id| self.relation_type(id).is_none())
+            .unwrap_or(base);
+        RelationType::new(
+            &id,
+            name,
+            Label::palette_color(self.relation_types.len() + 1),
+        )
+    }
+
+    /// Check that a relation of type `kind` may link `from` to `to`: both exist, they
+    /// differ, the type allows their labels and no such link exists yet.
+    pub fn check_link(
+        &self,
+        kind: &str,
+        from: AnnotationId,
+        to: AnnotationId,
+    ) -> Result<(), RelationError> {
+        let relation_type = self
+            .relation_type(kind)
+            .ok_or_else(|| RelationError::NoType(kind.to_owned()))?;
+        if from == to {
+            return Err(RelationError::SelfRelation(from));
+        }
+        let a = self.locate(from).ok_or(RelationError::NoAnnotation(from))?;
+        let b = self.locate(to).ok_or(RelationError::NoAnnotation(to))?;
+        if let Some(why) = relation_type.refusal(&a.annotation.label, &b.annotation.label) {
+            return Err(RelationError::LabelsNotAllowed(why));
+        }
+        if let Some(existing) = self.existing_relation(kind, from, to) {
+            return Err(RelationError::Duplicate {
+                kind: kind.to_owned(),
+                from,
+                to,
+                existing: existing.id,
+            });
+        }
+        Ok(())
     }
 
     /// Build a new annotation over `span` (snapped to graphemes, whitespace trimmed).
