@@ -3,6 +3,7 @@
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use super::relations::RelationCommand;
 use crate::formats::ExportFormat;
 use crate::model::{AnnotationId, Label};
 
@@ -77,6 +78,8 @@ pub enum Command {
     NextArticle,
     /// Show the previous article of the session.
     PreviousArticle,
+    /// Start linking the selected annotation to another (R).
+    StartLink,
     /// Edit the label set.
     EditLabels,
     /// Close the window (asks about unsaved changes).
@@ -122,6 +125,8 @@ pub enum Command {
     /// Answer to "article files changed on disk": re-anchor to them (true) or keep the
     /// stored text (false).
     ApplySourceChanges(bool),
+    /// A relation command (linking, editing relations and relation types).
+    Relation(RelationCommand),
 }
 
 /// Answers to "restore unsaved changes?".
@@ -161,7 +166,7 @@ const SHIFT: Modifiers = Modifiers::SHIFT;
 
 impl Command {
     /// Every fixed command, in palette order (label commands are added per session).
-    pub const FIXED: [Self; 34] = [
+    pub const FIXED: [Self; 35] = [
         Self::Open,
         Self::OpenArticle,
         Self::OpenSession,
@@ -194,6 +199,7 @@ impl Command {
         Self::Escape,
         Self::NextArticle,
         Self::PreviousArticle,
+        Self::StartLink,
         Self::EditLabels,
         Self::Quit,
     ];
@@ -235,6 +241,7 @@ impl Command {
             Self::Escape => "Clear selection".into(),
             Self::NextArticle => "Next article".into(),
             Self::PreviousArticle => "Previous article".into(),
+            Self::StartLink => "Link to…".into(),
             Self::EditLabels => "Edit labels…".into(),
             Self::Quit => "Quit".into(),
             Self::OpenPaths(_) => "Open files".into(),
@@ -258,6 +265,7 @@ impl Command {
             Self::Unsaved(answer) => format!("{answer:?}"),
             Self::Recover(_) => "Restore unsaved changes".into(),
             Self::ApplySourceChanges(_) => "Re-anchor to changed article files".into(),
+            Self::Relation(command) => format!("{command:?}"),
         }
     }
 
@@ -295,6 +303,7 @@ impl Command {
             Self::NextArticle => vec![k(CTRL, Key::PageDown)],
             Self::PreviousArticle => vec![k(CTRL, Key::PageUp)],
             Self::Quit => vec![k(CTRL, Key::Q)],
+            Self::StartLink => vec![k(NONE, Key::R)],
             Self::AnnotateWith(n) => number_key(*n).map(|key| k(NONE, key)).into_iter().collect(),
             _ => Vec::new(),
         }
@@ -314,6 +323,7 @@ impl Command {
         matches!(
             self,
             Self::DeleteAnnotation
+                | Self::StartLink
                 | Self::Copy
                 | Self::SelectAll
                 | Self::AnnotateWith(_)

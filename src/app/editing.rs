@@ -14,7 +14,9 @@ impl GlossApp {
     pub(super) fn edit(&mut self, edit: Edit) -> bool {
         let merging = matches!(
             edit,
-            Edit::ReplaceAnnotation { .. } | Edit::ReplaceLabel { .. }
+            Edit::ReplaceAnnotation { .. }
+                | Edit::ReplaceLabel { .. }
+                | Edit::ReplaceRelation { .. }
         );
         let step = if merging {
             Step::Merge(edit.clone())

@@ -204,6 +204,7 @@ impl GlossApp {
         base: Option<Base>,
     ) {
         self.session = session;
+        self.linking = None;
         self.changed_sources.clear();
         self.counts.invalidate();
         self.generation += 1;

@@ -12,6 +12,7 @@ pub mod panels;
 pub mod picker;
 pub mod reader;
 pub mod recovery;
+pub mod relations;
 pub mod state;
 
 use std::path::{Path, PathBuf};
@@ -22,7 +23,8 @@ use std::time::Duration;
 use anyhow::anyhow;
 
 use command::{Command, letter_key};
-use reader::{Reader, ReaderView};
+use reader::{Reader, ReaderLink, ReaderView};
+use relations::RelationCommand;
 pub use state::{AppOptions, GlossApp, Settings};
 
 /// Frames rendered before `--screenshot` captures the window.
@@ -123,6 +125,18 @@ impl GlossApp {
         if typing || modal {
             return;
         }
+        if let Some(linking) = &self.linking
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter))
+        {
+            let command = match linking.to {
+                None => RelationCommand::TargetSelected,
+                Some(_) => match self.linking_types().first() {
+                    Some(kind) => RelationCommand::Finish(kind.id.clone()),
+                    None => RelationCommand::Cancel,
+                },
+            };
+            self.push(Command::Relation(command));
+        }
         let letters: Vec<(usize, egui::Key)> = self
             .session
             .labels
@@ -202,9 +216,19 @@ impl GlossApp {
                                 &mut commands,
                             );
                             self.editor_state = editor;
+                            ui.separator();
+                            let rows =
+                                self.links.rows(&self.session, self.selected, self.revision);
+                            panels::links::links_ui(
+                                ui,
+                                rows,
+                                &self.session,
+                                &doc.article.id,
+                                &mut commands,
+                            );
                         }
                         None => {
-                            ui.weak("Select text and press a label's key (S, Q, C or 1–9), or click an annotation.");
+                            ui.weak("Select text and press a label's key (S, Q, C, O or 1–9), or click an annotation.");
                         }
                     }
                     ui.separator();
@@ -216,6 +240,7 @@ impl GlossApp {
                             doc,
                             counts: self.counts.per_article.get(&doc.article.id),
                             revision: self.revision,
+                            linking: self.linking.as_ref().is_some_and(|l| l.to.is_none()),
                         },
                         &self.session.labels,
                         self.selected,
@@ -251,6 +276,12 @@ impl GlossApp {
                         egui::Id::unique(("reader", doc.article.id.as_str())),
                     )
                 });
+            let links = reader_links(
+                &self.session,
+                doc,
+                self.selected,
+                self.links.rows(&self.session, self.selected, self.revision),
+            );
             let view = ReaderView {
                 annotations: &doc.annotations,
                 revision: self.revision,
@@ -265,10 +296,15 @@ impl GlossApp {
                 shield: self.settings.shield,
                 revealed: &self.revealed,
                 font_size: self.settings.font_size,
+                links: &links,
             };
             let output = reader.ui(ui, &view);
             if let Some(id) = output.clicked {
-                commands.push(Command::Select(Some(id)));
+                if self.linking.as_ref().is_some_and(|l| l.to.is_none()) {
+                    commands.push(Command::Relation(RelationCommand::Target(id)));
+                } else {
+                    commands.push(Command::Select(Some(id)));
+                }
             }
             if let Some(id) = output.revealed {
                 commands.push(Command::Reveal(id));
@@ -277,6 +313,31 @@ impl GlossApp {
                 commands.push(Command::Select(None));
             }
         });
+        if self.linking.as_ref().is_some_and(|l| l.to.is_some()) {
+            let types: Vec<crate::model::RelationType> =
+                self.linking_types().into_iter().cloned().collect();
+            egui::Window::new("Link as…")
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
+                .show(ctx, |ui| {
+                    for (n, kind) in types.iter().enumerate() {
+                        let key = kind.hotkey.map(String::from).unwrap_or_default();
+                        let [r, g, b] = kind.color.0;
+                        let text = egui::RichText::new(format!("{key}  {}", kind.name))
+                            .color(egui::Color32::from_rgb(r, g, b))
+                            .strong();
+                        let button = ui
+                            .add_sized([260.0, 22.0], egui::Button::new(text).selected(n == 0))
+                            .on_hover_text(&kind.description);
+                        if button.clicked() {
+                            commands
+                                .push(Command::Relation(RelationCommand::Finish(kind.id.clone())));
+                        }
+                    }
+                    ui.weak("Number key or click · Enter takes the first · Esc cancels");
+                });
+        }
         panels::palette::palette_ui(ctx, &mut self.palette, &self.session.labels, &mut commands);
         if self.label_editor.open {
             let mut open = true;
@@ -317,6 +378,33 @@ impl GlossApp {
                 self.label_editor.confirm_remove = None;
             }
         }
+        if let Some((id, count)) = self.label_editor.confirm_remove_type.clone() {
+            let name = self
+                .session
+                .relation_type(&id)
+                .map_or_else(|| id.clone(), |t| t.name.clone());
+            let modal =
+                egui::Modal::new(egui::Id::unique("confirm-remove-relation-type")).show(ctx, |ui| {
+                    ui.heading("Remove relation type?");
+                    ui.label(format!(
+                        "{count} link(s) are of the type “{name}”. Removing it removes them too (Undo brings them back)."
+                    ));
+                    ui.horizontal(|ui| {
+                        if ui.button("Remove type and links").clicked() {
+                            commands.push(Command::Relation(RelationCommand::RemoveType(
+                                id.clone(),
+                            )));
+                            self.label_editor.confirm_remove_type = None;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            self.label_editor.confirm_remove_type = None;
+                        }
+                    });
+                });
+            if modal.should_close() {
+                self.label_editor.confirm_remove_type = None;
+            }
+        }
         if let Some(mut dialog) = self.dialog.take() {
             let keep = panels::dialogs::dialog_ui(ctx, &mut dialog, &mut commands);
             if keep {
@@ -334,6 +422,12 @@ impl GlossApp {
     }
 
     fn status_ui(&mut self, ui: &mut egui::Ui) {
+        if let Some(text) = self.linking_status() {
+            ui.horizontal(|ui| {
+                ui.colored_label(ui.visuals().warn_fg_color, "🔗");
+                ui.strong(text);
+            });
+        }
         ui.horizontal(|ui| {
             let selection = self
                 .current
@@ -400,6 +494,65 @@ impl GlossApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
+}
+
+/// The selected annotation's relations as the reader of `doc` draws them.
+fn reader_links(
+    session: &crate::model::Session,
+    doc: &crate::model::Document,
+    selected: Option<crate::model::AnnotationId>,
+    rows: &[relations::LinkRow],
+) -> Vec<ReaderLink> {
+    let Some(selected) = selected else {
+        return Vec::new();
+    };
+    let here = doc.annotation(selected);
+    let selected_span = here
+        .filter(|a| !a.orphan)
+        .map(crate::model::Annotation::span);
+    let selected_elsewhere = if here.is_some() {
+        "orphan".to_owned()
+    } else {
+        session
+            .locate(selected)
+            .map(|at| format!("“{}”", panels::shorten(&at.document.article.title, 30)))
+            .unwrap_or_default()
+    };
+    rows.iter()
+        .map(|row| {
+            let other_here = row.article == doc.article.id;
+            let other_span = row.span.clone().filter(|_| other_here);
+            let other_elsewhere = if other_here {
+                "orphan".to_owned()
+            } else {
+                format!("“{}”", panels::shorten(&row.article_title, 30))
+            };
+            let kind = session.relation_type(&row.relation.kind);
+            let color = kind.map_or(egui::Color32::GRAY, |t| {
+                let [r, g, b] = t.color.0;
+                egui::Color32::from_rgb(r, g, b)
+            });
+            let name = kind.map_or_else(|| row.relation.kind.clone(), |t| t.name.clone());
+            // Whichever end is not drawn here gets described.
+            let elsewhere = if other_span.is_none() {
+                other_elsewhere
+            } else {
+                selected_elsewhere.clone()
+            };
+            let (from, to) = if row.outgoing {
+                (selected_span.clone(), other_span)
+            } else {
+                (other_span, selected_span.clone())
+            };
+            ReaderLink {
+                from,
+                to,
+                color,
+                name,
+                elsewhere,
+            }
+        })
+        .collect()
 }
 
 /// Write the window image as PNG; refuse a blank image (a broken renderer).

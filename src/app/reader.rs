@@ -177,6 +177,24 @@ pub struct ReaderView<'a> {
     pub revealed: &'a HashSet<AnnotationId>,
     /// Font size in points.
     pub font_size: f32,
+    /// The selected annotation's relations, drawn as arcs or markers.
+    pub links: &'a [ReaderLink],
+}
+
+/// A relation of the selected annotation as the reader draws it: an arc from span to
+/// span when both are on screen, else a marker at the end that is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReaderLink {
+    /// The source's span in this article (`None`: in another article, or an orphan).
+    pub from: Option<Range<usize>>,
+    /// The target's span in this article.
+    pub to: Option<Range<usize>>,
+    /// The relation type's colour.
+    pub color: Color32,
+    /// The relation type's name.
+    pub name: String,
+    /// Where an end that is not in this article is (its article's title, or "orphan").
+    pub elsewhere: String,
 }
 
 /// What happened in the reader this frame.
@@ -864,6 +882,7 @@ impl Reader {
                 }
             }
         }
+        self.paint_links(&painter, &visible, view, key, ui.visuals());
         // Screen readers (and UI tests) get the visible text, spoilers hidden by the shield
         // replaced by a marker, exactly as a sighted reader sees it.
         // Built only when accessibility (or a test) asks for it, not every frame.
@@ -896,6 +915,117 @@ impl Reader {
             });
         }
         self.evict(visible.len());
+    }
+
+    /// The first row of `span` on screen, if its start is in a visible paragraph.
+    fn span_rect(
+        &self,
+        visible: &[(usize, Pos2, Arc<Galley>)],
+        span: &Range<usize>,
+    ) -> Option<Rect> {
+        let p = self.paragraph_of_char(span.start);
+        let (_, origin, galley) = visible.iter().find(|(i, _, _)| *i == p)?;
+        let par = self.paragraphs.get(p)?;
+        let start = span.start.saturating_sub(par.chars.start);
+        let end = span.end.min(par.chars.end).saturating_sub(par.chars.start);
+        range_rects(galley, start..end.max(start + 1))
+            .first()
+            .map(|r| r.translate(origin.to_vec2()))
+    }
+
+    /// Arcs between the selected annotation and the other ends of its relations, or
+    /// markers where an end is off screen or in another article.
+    fn paint_links(
+        &self,
+        painter: &egui::Painter,
+        visible: &[(usize, Pos2, Arc<Galley>)],
+        view: &ReaderView<'_>,
+        key: LayoutKey,
+        visuals: &egui::Visuals,
+    ) {
+        if view.links.is_empty() {
+            return;
+        }
+        let font = FontId::proportional((key.font_size * 0.7).max(9.0));
+        let first_visible = visible
+            .first()
+            .and_then(|(i, _, _)| self.paragraphs.get(*i))
+            .map_or(0, |p| p.chars.start);
+        let background = visuals.extreme_bg_color.gamma_multiply(0.92);
+        // Markers stack below each other where several leave the same span.
+        let mut stacked: HashMap<(i32, i32), f32> = HashMap::new();
+        let mut marker = |painter: &egui::Painter, at: Rect, text: String, color: Color32| {
+            #[allow(clippy::cast_possible_truncation)]
+            let slot = (at.right() as i32, at.top() as i32);
+            let below = stacked.entry(slot).or_insert(0.0);
+            let galley = painter.layout_no_wrap(text, font.clone(), color);
+            let pos = pos2(at.right() + 6.0, at.top() - galley.size().y - 2.0 + *below);
+            let rect = Rect::from_min_size(pos, galley.size()).expand2(vec2(4.0, 1.0));
+            painter.rect_filled(rect, CornerRadius::same(4), background);
+            painter.rect_stroke(
+                rect,
+                CornerRadius::same(4),
+                Stroke::new(1.0, color),
+                StrokeKind::Inside,
+            );
+            painter.galley(pos, galley, color);
+            *below += rect.height() + 2.0;
+        };
+        for link in view.links {
+            let from = link.from.as_ref().and_then(|s| self.span_rect(visible, s));
+            let to = link.to.as_ref().and_then(|s| self.span_rect(visible, s));
+            let where_is = |span: &Option<Range<usize>>| match span {
+                Some(s) if s.start < first_visible => "↑ above".to_owned(),
+                Some(_) => "↓ below".to_owned(),
+                None => link.elsewhere.clone(),
+            };
+            match (from, to) {
+                (Some(a), Some(b)) => {
+                    let stroke = Stroke::new(2.0, link.color);
+                    let p0 = a.center_top();
+                    let p3 = b.center_top();
+                    let lift =
+                        ((p3.x - p0.x).abs() * 0.25 + (p3.y - p0.y).abs() * 0.5).clamp(22.0, 140.0);
+                    let p1 = p0 - vec2(0.0, lift);
+                    let p2 = p3 - vec2(0.0, lift);
+                    painter.add(egui::epaint::CubicBezierShape::from_points_stroke(
+                        [p0, p1, p2, p3],
+                        false,
+                        Color32::TRANSPARENT,
+                        stroke,
+                    ));
+                    // Arrowhead into the target.
+                    painter.add(egui::Shape::convex_polygon(
+                        vec![p3, p3 + vec2(-5.0, -8.0), p3 + vec2(5.0, -8.0)],
+                        link.color,
+                        Stroke::NONE,
+                    ));
+                    let middle = pos2(
+                        (p0.x + 3.0 * p1.x + 3.0 * p2.x + p3.x) / 8.0,
+                        (p0.y + 3.0 * p1.y + 3.0 * p2.y + p3.y) / 8.0,
+                    );
+                    let galley =
+                        painter.layout_no_wrap(link.name.clone(), font.clone(), link.color);
+                    let rect =
+                        Rect::from_center_size(middle, galley.size()).expand2(vec2(4.0, 1.0));
+                    painter.rect_filled(rect, CornerRadius::same(4), background);
+                    painter.galley(rect.min + vec2(4.0, 1.0), galley, link.color);
+                }
+                (Some(a), None) => marker(
+                    painter,
+                    a,
+                    format!("{} → {}", link.name, where_is(&link.to)),
+                    link.color,
+                ),
+                (None, Some(b)) => marker(
+                    painter,
+                    b,
+                    format!("{} ← {}", link.name, where_is(&link.from)),
+                    link.color,
+                ),
+                (None, None) => {}
+            }
+        }
     }
 
     /// The text of the visible paragraphs, with shielded spoilers replaced.

@@ -17,6 +17,7 @@ use super::panels::palette::PaletteState;
 use super::picker::{FilePicker, OpenKind, SaveKind};
 use super::reader::Reader;
 use super::recovery::Recovery;
+use super::relations::RelationCommand;
 use crate::formats::ExportFormat;
 use crate::model::{
     Annotation, AnnotationId, Article, Document, Edit, History, LabelCounts, Session, Step,
@@ -324,6 +325,10 @@ pub struct GlossApp {
     pub focus_note: bool,
     /// The annotation editor's own state.
     pub editor_state: super::panels::editor::EditorState,
+    /// A link under way (R).
+    pub linking: Option<super::relations::Linking>,
+    /// The selected annotation's relations, for the editor and the reader.
+    pub(super) links: super::relations::LinkCache,
     pub(crate) commands: Vec<Command>,
     pub(super) picker: Box<dyn FilePicker>,
     /// A file dialog open on its own thread.
@@ -373,6 +378,8 @@ impl GlossApp {
             messages: Vec::new(),
             focus_note: false,
             editor_state: super::panels::editor::EditorState::default(),
+            linking: None,
+            links: super::relations::LinkCache::default(),
             commands: Vec::new(),
             picker: options.picker,
             pending_pick: None,
@@ -547,6 +554,12 @@ impl GlossApp {
             Command::ZoomReset => self.settings.font_size = DEFAULT_FONT_SIZE,
             Command::ToggleTheme => self.settings.dark = !self.settings.dark,
             Command::CommandPalette => self.palette.open(),
+            Command::AnnotateWith(n) if self.linking.as_ref().is_some_and(|l| l.to.is_some()) => {
+                // While a link's type is picked, the number keys pick the type.
+                if let Some(key) = char::from_digit(u32::try_from(n + 1).unwrap_or(0), 10) {
+                    self.apply_relation(RelationCommand::FinishWithKey(key));
+                }
+            }
             Command::AnnotateWith(n) => {
                 if let Some(label) = self.session.labels.get(n).map(|l| l.id.clone()) {
                     self.annotate_selection(&label);
@@ -585,6 +598,8 @@ impl GlossApp {
                     self.palette.close();
                 } else if self.dialog.is_some() {
                     self.dialog = None;
+                } else if self.linking.is_some() {
+                    self.apply_relation(RelationCommand::Cancel);
                 } else if self.label_editor.open && !ctx.text_edit_focused() {
                     self.label_editor.open = false;
                 } else if ctx.text_edit_focused() {
@@ -605,6 +620,8 @@ impl GlossApp {
             Command::NextArticle => self.step_article(true),
             Command::PreviousArticle => self.step_article(false),
             Command::EditLabels => self.label_editor.open = true,
+            Command::StartLink => self.start_link(),
+            Command::Relation(command) => self.apply_relation(command),
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::SelectArticle(id) => {
                 if self.session.document(&id).is_some() {

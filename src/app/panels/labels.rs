@@ -4,7 +4,8 @@
 use egui::Ui;
 
 use crate::app::command::Command;
-use crate::model::{Rgb, Session};
+use crate::app::relations::RelationCommand;
+use crate::model::{Label, Rgb, Session};
 
 /// State of the label editor window.
 #[derive(Debug, Default)]
@@ -15,6 +16,10 @@ pub struct LabelEditorState {
     pub new_name: String,
     /// Label waiting for "really remove?" (id, annotations using it).
     pub confirm_remove: Option<(String, usize)>,
+    /// Name typed for a new relation type.
+    pub new_type_name: String,
+    /// Relation type waiting for "really remove?" (id, relations using it).
+    pub confirm_remove_type: Option<(String, usize)>,
 }
 
 /// The window contents.
@@ -103,4 +108,119 @@ pub fn labels_ui(
         }
     });
     ui.weak("Labels 1–9 also answer to the number keys, in this order.");
+    ui.add_space(8.0);
+    ui.heading("Relation types");
+    relation_types_ui(ui, state, session, commands);
+}
+
+/// Labels a relation type allows at one end, as a menu of checkboxes ("any" when none).
+fn label_set_ui(ui: &mut Ui, id: (&str, &str), labels: &[Label], allowed: &mut Vec<String>) {
+    let shown = if allowed.is_empty() {
+        "any".to_owned()
+    } else {
+        allowed.join(", ")
+    };
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(shown)
+        .width(110.0)
+        .show_ui(ui, |ui| {
+            for label in labels {
+                let mut on = allowed.contains(&label.id);
+                if ui.checkbox(&mut on, &label.name).changed() {
+                    if on {
+                        allowed.push(label.id.clone());
+                    } else {
+                        allowed.retain(|l| *l != label.id);
+                    }
+                }
+            }
+        });
+}
+
+/// The relation types: name, colour, key (1–9), the labels each end may have, use.
+fn relation_types_ui(
+    ui: &mut Ui,
+    state: &mut LabelEditorState,
+    session: &Session,
+    commands: &mut Vec<Command>,
+) {
+    egui::Grid::new("relation-types-grid")
+        .num_columns(7)
+        .striped(true)
+        .show(ui, |ui| {
+            for heading in ["Name", "Colour", "Key", "From", "To", "In use", ""] {
+                ui.strong(heading);
+            }
+            ui.end_row();
+            for kind in &session.relation_types {
+                let mut edited = kind.clone();
+                let name = ui.add_sized(
+                    [120.0, 20.0],
+                    egui::TextEdit::singleline(&mut edited.name).id_salt(("type-name", &kind.id)),
+                );
+                let name_label = format!("Name of relation type {}", kind.id);
+                name.widget_info(|| {
+                    egui::WidgetInfo::text_edit(true, "", &edited.name, &name_label)
+                });
+                let mut rgb = edited.color.0;
+                ui.color_edit_button_srgb(&mut rgb);
+                edited.color = Rgb(rgb);
+                let mut key = edited.hotkey.map(String::from).unwrap_or_default();
+                let key_label = format!("Key of relation type {}", kind.name);
+                let r = ui.add(
+                    egui::TextEdit::singleline(&mut key)
+                        .id_salt(("type-key", &kind.id))
+                        .desired_width(24.0)
+                        .char_limit(1),
+                );
+                r.widget_info(|| egui::WidgetInfo::text_edit(true, "", &key, &key_label));
+                edited.hotkey = key.chars().next().filter(|c| ('1'..='9').contains(c));
+                label_set_ui(
+                    ui,
+                    ("type-from", &kind.id),
+                    &session.labels,
+                    &mut edited.from_labels,
+                );
+                label_set_ui(
+                    ui,
+                    ("type-to", &kind.id),
+                    &session.labels,
+                    &mut edited.to_labels,
+                );
+                let used = session.count_relation_type(&kind.id);
+                ui.label(used.to_string());
+                if ui.button("Remove").clicked() {
+                    if used > 0 {
+                        state.confirm_remove_type = Some((kind.id.clone(), used));
+                    } else {
+                        commands.push(Command::Relation(RelationCommand::RemoveType(
+                            kind.id.clone(),
+                        )));
+                    }
+                }
+                ui.end_row();
+                if edited != *kind && !edited.name.trim().is_empty() {
+                    commands.push(Command::Relation(RelationCommand::UpdateType(edited)));
+                }
+            }
+        });
+    ui.horizontal(|ui| {
+        let label = ui.label("New relation type:");
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.new_type_name)
+                    .hint_text("name")
+                    .desired_width(160.0),
+            )
+            .labelled_by(label.id);
+        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let name = state.new_type_name.trim().to_owned();
+        if (ui.button("Add type").clicked() || enter) && !name.is_empty() {
+            commands.push(Command::Relation(RelationCommand::AddType(
+                session.new_relation_type(&name),
+            )));
+            state.new_type_name.clear();
+        }
+    });
+    ui.weak("While linking, a type's key (1–9) picks it. Empty From/To: any label.");
 }

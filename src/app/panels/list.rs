@@ -7,6 +7,7 @@ use egui::{Color32, Sense, Ui, vec2};
 
 use super::{label_color, shorten};
 use crate::app::command::Command;
+use crate::app::relations::RelationCommand;
 use crate::model::{AnnotationId, Document, Label, LabelCounts};
 
 /// Filter state of the list.
@@ -70,6 +71,8 @@ pub struct Listed<'a> {
     pub counts: Option<&'a LabelCounts>,
     /// The session's revision (the list's rows are cached by it).
     pub revision: u64,
+    /// A link waits for its target: a click picks it.
+    pub linking: bool,
 }
 
 /// The list with its filter.
@@ -85,6 +88,7 @@ pub fn list_ui(
         doc,
         counts,
         revision,
+        linking,
     } = *listed;
     ui.horizontal_wrapped(|ui| {
         for (n, label) in labels.iter().enumerate() {
@@ -188,7 +192,11 @@ pub fn list_ui(
                     egui::WidgetInfo::selected(egui::Role::ListItem, true, is_selected, &first)
                 });
                 if response.clicked() {
-                    commands.push(Command::JumpTo(a.id));
+                    if linking {
+                        commands.push(Command::Relation(RelationCommand::Target(a.id)));
+                    } else {
+                        commands.push(Command::JumpTo(a.id));
+                    }
                 }
             }
         });

@@ -6,6 +6,7 @@ pub mod dialogs;
 pub mod editor;
 pub mod find;
 pub mod labels;
+pub mod links;
 pub mod list;
 pub mod palette;
 pub mod start;

@@ -86,6 +86,7 @@ pub fn menu_ui(ui: &mut Ui, m: &MenuContext<'_>, commands: &mut Vec<Command>) {
             item(ui, &Command::FindPrevious, m.has_article, commands);
             ui.separator();
             item(ui, &Command::DeleteAnnotation, m.has_selected, commands);
+            item(ui, &Command::StartLink, m.has_selected, commands);
             item(ui, &Command::GrowStart, m.has_selected, commands);
             item(ui, &Command::ShrinkStart, m.has_selected, commands);
             item(ui, &Command::GrowEnd, m.has_selected, commands);
