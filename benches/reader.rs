@@ -22,7 +22,11 @@ use std::time::Instant;
 use egui::text::{CCursor, LayoutJob, TextFormat};
 use egui::{CentralPanel, Color32, Context, FontId, Galley, Id, Pos2, RawInput, Rect, Ui, vec2};
 use gloss::app::reader::{Reader, ReaderView};
-use gloss::model::{Annotation, Article, History, Label, Session, Text, Timestamp, snap_span};
+use gloss::app::relations::{link_rows, reader_links};
+use gloss::model::{
+    Annotation, AnnotationId, Article, History, Label, Relation, Session, Text, Timestamp,
+    snap_span,
+};
 
 const HEIGHT: f32 = 800.0;
 const WIDTH: f32 = 1280.0;
@@ -94,6 +98,10 @@ fn report(rows: &[Row]) {
         "undo_ms",
         "jump_ms",
         "memory_mb",
+        "links_select_ms",
+        "links_scroll_median_ms",
+        "links_scroll_p99_ms",
+        "links_scroll_vs_plain_ratio",
     ];
     let columns: Vec<(String, String)> = [
         ("gloss", "10kB"),
@@ -175,6 +183,27 @@ fn report(rows: &[Row]) {
             mem <= budget,
             format!("{mem:.1} MB of {budget:.0} MB"),
         );
+        if let (Some(lmed), Some(lp99), Some(select)) = (
+            get("gloss", "10MB", "links_scroll_median_ms"),
+            get("gloss", "10MB", "links_scroll_p99_ms"),
+            get("gloss", "10MB", "links_select_ms"),
+        ) {
+            check(
+                "10MB with 10,000 relations, 50 drawn: scroll median < 4 ms",
+                lmed < 4.0,
+                format!("{lmed:.2} ms"),
+            );
+            check(
+                "10MB with 10,000 relations, 50 drawn: scroll p99 < 16 ms",
+                lp99 < 16.0,
+                format!("{lp99:.2} ms"),
+            );
+            check(
+                "10MB selecting an annotation with 50 links < 16 ms",
+                select < 16.0,
+                format!("{select:.2} ms"),
+            );
+        }
         if let Some(small) = get("gloss", "10kB", "scroll_median_ms") {
             let ratio = med / small;
             check(
@@ -321,6 +350,7 @@ fn bench_gloss(session: &mut Session, article: &str, size: &str, rss_start: f64)
             shield: false,
             revealed: &revealed,
             font_size: 17.0,
+            links: &[],
         };
         frames.frame(|ui| {
             reader.ui(ui, &view);
@@ -417,6 +447,70 @@ fn bench_gloss(session: &mut Session, article: &str, size: &str, rss_start: f64)
 
     // 6. memory: resident growth of the whole case (text, annotations, reader, egui).
     emit("gloss", size, "memory_mb", resident_mb() - rss_start);
+
+    // 7. links: 10,000 relations in the article (fewer in a small one); one annotation
+    // in the middle has 50 of them, to neighbours drawn as arcs and to far ends drawn as
+    // markers. Scroll past it a quarter screen per frame with it selected.
+    let hub = add_relations(session, article);
+    let start = Instant::now();
+    let rows = link_rows(session, hub);
+    let doc = session.document(article).unwrap();
+    let links = reader_links(session, doc, Some(hub), &rows);
+    emit(
+        "gloss",
+        size,
+        "links_select_ms",
+        start.elapsed().as_secs_f64() * 1000.0,
+    );
+    assert_eq!(links.len(), 50, "the selected annotation has 50 links");
+    let hub_span = doc.annotation(hub).unwrap().span();
+    reader.scroll_to(hub_span, false);
+    let draw_linked = |reader: &mut Reader, frames: &mut Frames, drawn: &[_]| {
+        let doc = session.document(article).unwrap();
+        let view = ReaderView {
+            annotations: &doc.annotations,
+            revision,
+            labels: &labels,
+            selected: Some(hub),
+            matches: &[],
+            current_match: None,
+            shield: false,
+            revealed: &revealed,
+            font_size: 17.0,
+            links: drawn,
+        };
+        frames.frame(|ui| {
+            reader.ui(ui, &view);
+        })
+    };
+    draw_linked(&mut reader, &mut frames, &links);
+    let around = reader.scroll_offset();
+    let page = reader.viewport_height().max(100.0);
+    // At each position the frame with the links is drawn first (it pays for laying out
+    // new paragraphs), then the same frame without them: the ratio is conservative.
+    let mut times = Vec::new();
+    let mut plain = Vec::new();
+    let mut y = (around - 10.0 * page).max(0.0);
+    while y < around + 10.0 * page && y + page < reader.content_height() {
+        reader.set_scroll_offset(y);
+        times.push(draw_linked(&mut reader, &mut frames, &links));
+        plain.push(draw_linked(&mut reader, &mut frames, &[]));
+        y += page / 4.0;
+    }
+    let with_links = median(&mut times);
+    emit("gloss", size, "links_scroll_median_ms", with_links);
+    emit("gloss", size, "links_scroll_p99_ms", p99(&mut times));
+    emit(
+        "gloss",
+        size,
+        "links_scroll_vs_plain_ratio",
+        with_links / median(&mut plain).max(1e-9),
+    );
+    eprintln!(
+        "  gloss {size}: {} relations, {} link frames",
+        session.relations.len(),
+        times.len()
+    );
     eprintln!("  gloss {size}: {} galleys cached", reader.cached_galleys());
 }
 
@@ -690,6 +784,67 @@ fn generate_text(bytes: usize) -> String {
         out.push_str(".\n\n");
     }
     out
+}
+
+/// 10,000 relations between annotations of the article (at most one per two
+/// annotations), plus 50 from the annotation in the middle: 30 to its neighbours, 20 to
+/// annotations far away. Returns that annotation.
+fn add_relations(session: &mut Session, article: &str) -> AnnotationId {
+    let ids: Vec<AnnotationId> = session
+        .document(article)
+        .unwrap()
+        .annotations
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    let mut rng = Lcg(11);
+    let mut relations = Vec::new();
+    let link = |session: &mut Session, relations: &mut Vec<Relation>, from, to| {
+        if from != to {
+            relations.push(Relation {
+                id: session.allocate_relation_id(),
+                kind: "same_as".to_owned(),
+                from,
+                to,
+                note: String::new(),
+                attributes: Default::default(),
+                created: Timestamp(0),
+                modified: Timestamp(0),
+            });
+        }
+    };
+    let n = ids.len();
+    let middle = n / 2;
+    let hub = ids[middle];
+    for k in 1..=30usize {
+        let other = if k % 2 == 0 {
+            middle + k / 2
+        } else {
+            middle - k.div_ceil(2)
+        };
+        link(session, &mut relations, hub, ids[other.min(n - 1)]);
+    }
+    // Far ends: at least a few screens away where the article is long enough.
+    let far = 40.min(n / 4).max(16);
+    let mut added = 0;
+    while added < 20 {
+        let other = rng.below(n as u64) as usize;
+        if other.abs_diff(middle) >= far {
+            link(session, &mut relations, ids[other], hub);
+            added += 1;
+        }
+    }
+    let background = 10_000usize.min(n / 2);
+    while relations.len() < 50 + background {
+        let a = rng.below(n as u64) as usize;
+        let b = (a + 1 + rng.below(20) as usize) % n;
+        if a != middle && b != middle {
+            link(session, &mut relations, ids[a], ids[b]);
+        }
+    }
+    relations.sort_by_key(|r| r.id);
+    session.relations = relations.into();
+    hub
 }
 
 /// One annotation per ~200 chars; every fifth one overlaps its neighbour.

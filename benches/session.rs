@@ -1,5 +1,5 @@
 //! Session benchmark: save, load and JSON export of 100 generated articles with 1,000
-//! annotations each (100k in all), plus serde_json parsing of the same data so the cost
+//! annotations each (100k in all) and 20,000 relations, plus serde_json parsing of the same data so the cost
 //! of RON loading can be judged against it. Target: save, load and export < 300 ms each.
 //!
 //! Run with `cargo bench --bench session`. Prints a table (medians of several runs) and
@@ -16,13 +16,16 @@ use std::time::Instant;
 use gloss::formats::export::{ExportFormat, JsonExport, export_string};
 use gloss::formats::{self, session_file};
 use gloss::model::{
-    Annotation, AnnotationId, Article, Document, Label, Session, Text, Timestamp, sha256_hex,
+    Annotation, AnnotationId, Article, Document, Label, Relation, RelationId, Session, Text,
+    Timestamp, sha256_hex,
 };
 
 const ARTICLES: usize = 100;
 const ANNOTATIONS_PER_ARTICLE: usize = 1_000;
 /// About one annotation per this many chars of text.
 const CHARS_PER_ANNOTATION: usize = 200;
+/// Relations between the annotations (20% of their number).
+const RELATIONS: usize = 20_000;
 const REPETITIONS: usize = 7;
 const TARGET_MS: f64 = 300.0;
 
@@ -175,6 +178,51 @@ fn generate() -> Session {
         doc.sort();
         session.documents.push(doc);
     }
+    // Relations: mostly between neighbours in one article, one in ten across articles,
+    // with the types' notes and attributes a person would add.
+    let ids: Vec<Vec<AnnotationId>> = session
+        .documents
+        .iter()
+        .map(|d| d.annotations.iter().map(|a| a.id).collect())
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut relations = Vec::with_capacity(RELATIONS);
+    while relations.len() < RELATIONS {
+        let article = rng.below(ids.len());
+        let list = &ids[article];
+        let at = rng.below(list.len());
+        let from = list[at];
+        let to = if relations.len() % 10 == 0 {
+            let other = &ids[(article + 1 + rng.below(ids.len() - 1)) % ids.len()];
+            other[rng.below(other.len())]
+        } else {
+            list[(at + 1 + rng.below(8)) % list.len()]
+        };
+        let kind = ["same_as", "evidence", "contradicts"][relations.len() % 3];
+        if from == to || !seen.insert((kind, from, to)) {
+            continue;
+        }
+        let mut attributes = BTreeMap::new();
+        if kind == "evidence" {
+            attributes.insert("stance".to_owned(), "supports".to_owned());
+        }
+        relations.push(Relation {
+            id: RelationId(next_id),
+            kind: kind.to_owned(),
+            from,
+            to,
+            note: if relations.len() % 5 == 0 {
+                format!("seen in {} reports", rng.below(9))
+            } else {
+                String::new()
+            },
+            attributes,
+            created: Timestamp(1_760_000_000 + next_id),
+            modified: Timestamp(1_760_000_000 + next_id),
+        });
+        next_id += 1;
+    }
+    session.relations = relations.into();
     session.next_id = next_id;
     session
 }
@@ -265,9 +313,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|d| d.article.text.char_len())
         .sum();
     println!(
-        "session benchmark: {} articles, {} annotations, {:.1} M chars of text (generated in {:.1} s)",
+        "session benchmark: {} articles, {} annotations, {} relations, {:.1} M chars of text (generated in {:.1} s)",
         session.documents.len(),
         session.annotation_count(),
+        session.relations.len(),
         total_chars as f64 / 1e6,
         started.elapsed().as_secs_f64()
     );

@@ -685,3 +685,174 @@ fn a_changed_article_file_is_applied_only_when_the_person_says_so() {
         "one undo goes back to the stored text"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Relations
+
+const LETTERS: &str = "Letters to the editor\n\n\
+A reader writes that the new bridge will not shorten any journey at all.\n";
+
+/// Annotate the text found with the label key, then leave the note field (Esc) so the
+/// next keys are commands again.
+fn annotate(harness: &mut Harness<'_, GlossApp>, text: &str, key: Key) {
+    select_by_find(harness, text);
+    harness.key_press(key);
+    harness.run_steps(4);
+    harness.key_press(Key::Escape);
+    harness.run_steps(4);
+    assert!(
+        harness.state().selected.is_some(),
+        "Esc left the note, not the annotation"
+    );
+}
+
+/// Alt+arrow steps to an annotation and flashes it (frames keep coming while it fades).
+fn press_alt(harness: &mut Harness<'_, GlossApp>, key: Key) {
+    harness.key_press_modifiers(Modifiers::ALT, key);
+    harness.run_steps(4);
+}
+
+fn quote_speaker(harness: &Harness<'_, GlossApp>) -> Option<String> {
+    harness.state().session.documents[0]
+        .annotations
+        .iter()
+        .find(|a| a.label == "quote")
+        .and_then(|a| a.attributes.get("speaker").cloned())
+}
+
+#[test]
+fn link_a_quote_to_its_speaker_by_keyboard_then_undo_and_redo() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    annotate(
+        &mut harness,
+        "We kept the lights on for forty years",
+        Key::Q,
+    );
+    annotate(&mut harness, "Marta Quell", Key::O);
+    assert_eq!(annotation_count(&harness), 2);
+    // The source is selected; step back to the quote, start a link, step to the source.
+    press_alt(&mut harness, Key::ArrowUp);
+    harness.key_press(Key::R);
+    harness.run_steps(4);
+    let status = harness
+        .state()
+        .linking_status()
+        .expect("R starts a link from the quote");
+    assert!(
+        status.contains("Linking Quote “We kept the lights on"),
+        "{status}"
+    );
+    press_alt(&mut harness, Key::ArrowDown);
+    harness.key_press(Key::Enter);
+    harness.run_steps(4);
+    // Speaker is the only type a quote → source link allows: made at once.
+    let session = &harness.state().session;
+    assert_eq!(
+        session.relations.len(),
+        1,
+        "Enter linked the quote to the source"
+    );
+    let relation = &session.relations[0];
+    assert_eq!(relation.kind, "speaker");
+    let quote = session.locate(relation.from).unwrap().annotation;
+    let source = session.locate(relation.to).unwrap().annotation;
+    assert_eq!(
+        (quote.label.as_str(), source.text.as_str()),
+        ("quote", "Marta Quell")
+    );
+    assert!(harness.state().linking.is_none());
+    assert_eq!(quote_speaker(&harness).as_deref(), Some("Marta Quell"));
+    // The editor of the selected quote lists the link.
+    assert_eq!(harness.state().selected, Some(relation.from));
+    harness.get_by_label("Speaker to Source “Marta Quell”");
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(4);
+    assert!(
+        harness.state().session.relations.is_empty(),
+        "undo removes the link"
+    );
+    assert_eq!(
+        quote_speaker(&harness),
+        None,
+        "and the speaker it filled in"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run_steps(4);
+    assert_eq!(
+        harness.state().session.relations.len(),
+        1,
+        "redo links again"
+    );
+    assert_eq!(quote_speaker(&harness).as_deref(), Some("Marta Quell"));
+}
+
+#[test]
+fn link_a_claim_to_a_claim_in_another_article() {
+    let fx = Fixture::new();
+    std::fs::write(fx.path("letters.txt"), LETTERS).unwrap();
+    let mut harness = fx.opened();
+    annotate(
+        &mut harness,
+        "the new bridge will cut travel times by half",
+        Key::C,
+    );
+    // Open the second article (File ▸ Open article…).
+    fx.picker.push_open(vec![fx.path("letters.txt")]);
+    harness
+        .state_mut()
+        .push(gloss::app::command::Command::OpenArticle);
+    harness.run_steps(4);
+    assert_eq!(harness.state().current.as_deref(), Some("letters"));
+    annotate(
+        &mut harness,
+        "the new bridge will not shorten any journey",
+        Key::C,
+    );
+    let letters_claim = harness.state().selected.unwrap();
+    // Back to the first article's claim.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::PageUp);
+    harness.run_steps(4);
+    press_alt(&mut harness, Key::ArrowDown);
+    let harbour_claim = harness.state().selected.unwrap();
+    assert_ne!(harbour_claim, letters_claim);
+
+    harness.key_press(Key::R);
+    harness.run_steps(4);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::PageDown);
+    harness.run_steps(4);
+    press_alt(&mut harness, Key::ArrowDown);
+    harness.key_press(Key::Enter);
+    harness.run_steps(4);
+    // Claim → claim allows evidence, same as and contradicts: the menu lists them.
+    harness.get_by_label("4  Contradicts");
+    assert!(harness.state().session.relations.is_empty());
+    harness.key_press(Key::Num4);
+    harness.run_steps(4);
+    let session = &harness.state().session;
+    assert_eq!(session.relations.len(), 1);
+    let relation = &session.relations[0];
+    assert_eq!(
+        (relation.kind.as_str(), relation.from, relation.to),
+        ("contradicts", harbour_claim, letters_claim)
+    );
+    assert_eq!(
+        session.locate(relation.to).unwrap().document.article.id,
+        "letters"
+    );
+    // The app is back at the source claim, whose editor names the other article.
+    assert_eq!(harness.state().current.as_deref(), Some("harbour"));
+    assert_eq!(harness.state().selected, Some(harbour_claim));
+    harness.get_by_label(
+        "Contradicts to Claim “the new bridge will not shorten any jour…” · in Letters to the editor",
+    );
+    // Esc while linking cancels, and nothing is made.
+    harness.key_press(Key::R);
+    harness.run_steps(4);
+    assert!(harness.state().linking.is_some());
+    harness.key_press(Key::Escape);
+    harness.run_steps(4);
+    assert!(harness.state().linking.is_none());
+    assert_eq!(harness.state().session.relations.len(), 1);
+}

@@ -23,7 +23,7 @@ use std::time::Duration;
 use anyhow::anyhow;
 
 use command::{Command, letter_key};
-use reader::{Reader, ReaderLink, ReaderView};
+use reader::{Reader, ReaderView};
 use relations::RelationCommand;
 pub use state::{AppOptions, GlossApp, Settings};
 
@@ -84,6 +84,7 @@ impl GlossApp {
         self.handle_close_request(&ctx);
         self.panels_ui(ui, &ctx);
         self.apply_commands(&ctx);
+        self.was_typing = ctx.text_edit_focused();
         self.close_if_confirmed(&ctx);
         self.sync_title(&ctx);
         self.screenshot_step(&ctx);
@@ -97,8 +98,27 @@ impl GlossApp {
             return;
         }
         let modal = self.dialog.is_some() || self.palette.is_open();
+        // egui drops the focus on Esc before this frame's widgets run, so whether a text
+        // field had it is what the last frame saw.
+        if (typing || self.was_typing)
+            && !modal
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+        {
+            // Esc leaves a text field first (and only that), so the keys that follow are
+            // commands again; the selection and a link under way stay.
+            if let Some(id) = ctx.memory(|m| m.focused()) {
+                ctx.memory_mut(|m| m.surrender_focus(id));
+            }
+            return;
+        }
         let mut candidates: Vec<Command> = Command::FIXED.to_vec();
-        candidates.extend((0..self.session.labels.len().min(9)).map(Command::AnnotateWith));
+        // While a link's type is picked, every number key picks a type.
+        let numbers = if self.linking.as_ref().is_some_and(|l| l.to.is_some()) {
+            9
+        } else {
+            self.session.labels.len().min(9)
+        };
+        candidates.extend((0..numbers).map(Command::AnnotateWith));
         // Most specific shortcuts first (egui ignores extra Shift/Alt when matching).
         let mut shortcuts: Vec<(egui::KeyboardShortcut, Command)> = candidates
             .into_iter()
@@ -276,7 +296,7 @@ impl GlossApp {
                         egui::Id::unique(("reader", doc.article.id.as_str())),
                     )
                 });
-            let links = reader_links(
+            let links = relations::reader_links(
                 &self.session,
                 doc,
                 self.selected,
@@ -424,8 +444,10 @@ impl GlossApp {
     fn status_ui(&mut self, ui: &mut egui::Ui) {
         if let Some(text) = self.linking_status() {
             ui.horizontal(|ui| {
-                ui.colored_label(ui.visuals().warn_fg_color, "🔗");
-                ui.strong(text);
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    egui::RichText::new(text).strong(),
+                );
             });
         }
         ui.horizontal(|ui| {
@@ -494,65 +516,6 @@ impl GlossApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
-}
-
-/// The selected annotation's relations as the reader of `doc` draws them.
-fn reader_links(
-    session: &crate::model::Session,
-    doc: &crate::model::Document,
-    selected: Option<crate::model::AnnotationId>,
-    rows: &[relations::LinkRow],
-) -> Vec<ReaderLink> {
-    let Some(selected) = selected else {
-        return Vec::new();
-    };
-    let here = doc.annotation(selected);
-    let selected_span = here
-        .filter(|a| !a.orphan)
-        .map(crate::model::Annotation::span);
-    let selected_elsewhere = if here.is_some() {
-        "orphan".to_owned()
-    } else {
-        session
-            .locate(selected)
-            .map(|at| format!("“{}”", panels::shorten(&at.document.article.title, 30)))
-            .unwrap_or_default()
-    };
-    rows.iter()
-        .map(|row| {
-            let other_here = row.article == doc.article.id;
-            let other_span = row.span.clone().filter(|_| other_here);
-            let other_elsewhere = if other_here {
-                "orphan".to_owned()
-            } else {
-                format!("“{}”", panels::shorten(&row.article_title, 30))
-            };
-            let kind = session.relation_type(&row.relation.kind);
-            let color = kind.map_or(egui::Color32::GRAY, |t| {
-                let [r, g, b] = t.color.0;
-                egui::Color32::from_rgb(r, g, b)
-            });
-            let name = kind.map_or_else(|| row.relation.kind.clone(), |t| t.name.clone());
-            // Whichever end is not drawn here gets described.
-            let elsewhere = if other_span.is_none() {
-                other_elsewhere
-            } else {
-                selected_elsewhere.clone()
-            };
-            let (from, to) = if row.outgoing {
-                (selected_span.clone(), other_span)
-            } else {
-                (other_span, selected_span.clone())
-            };
-            ReaderLink {
-                from,
-                to,
-                color,
-                name,
-                elsewhere,
-            }
-        })
-        .collect()
 }
 
 /// Write the window image as PNG; refuse a blank image (a broken renderer).

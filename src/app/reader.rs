@@ -975,8 +975,8 @@ impl Reader {
             let from = link.from.as_ref().and_then(|s| self.span_rect(visible, s));
             let to = link.to.as_ref().and_then(|s| self.span_rect(visible, s));
             let where_is = |span: &Option<Range<usize>>| match span {
-                Some(s) if s.start < first_visible => "↑ above".to_owned(),
-                Some(_) => "↓ below".to_owned(),
+                Some(s) if s.start < first_visible => "above".to_owned(),
+                Some(_) => "below".to_owned(),
                 None => link.elsewhere.clone(),
             };
             match (from, to) {
@@ -1014,13 +1014,13 @@ impl Reader {
                 (Some(a), None) => marker(
                     painter,
                     a,
-                    format!("{} → {}", link.name, where_is(&link.to)),
+                    format!("{} to: {}", link.name, where_is(&link.to)),
                     link.color,
                 ),
                 (None, Some(b)) => marker(
                     painter,
                     b,
-                    format!("{} ← {}", link.name, where_is(&link.from)),
+                    format!("{} from: {}", link.name, where_is(&link.from)),
                     link.color,
                 ),
                 (None, None) => {}

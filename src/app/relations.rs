@@ -141,6 +141,70 @@ pub fn link_rows(session: &crate::model::Session, selected: AnnotationId) -> Vec
         .collect()
 }
 
+/// The selected annotation's relations as the reader of `doc` draws them.
+pub fn reader_links(
+    session: &crate::model::Session,
+    doc: &crate::model::Document,
+    selected: Option<crate::model::AnnotationId>,
+    rows: &[LinkRow],
+) -> Vec<super::reader::ReaderLink> {
+    let Some(selected) = selected else {
+        return Vec::new();
+    };
+    let here = doc.annotation(selected);
+    let selected_span = here
+        .filter(|a| !a.orphan)
+        .map(crate::model::Annotation::span);
+    let selected_elsewhere = if here.is_some() {
+        "orphan".to_owned()
+    } else {
+        session
+            .locate(selected)
+            .map(|at| {
+                format!(
+                    "“{}”",
+                    super::panels::shorten(&at.document.article.title, 30)
+                )
+            })
+            .unwrap_or_default()
+    };
+    rows.iter()
+        .map(|row| {
+            let other_here = row.article == doc.article.id;
+            let other_span = row.span.clone().filter(|_| other_here);
+            let other_elsewhere = if other_here {
+                "orphan".to_owned()
+            } else {
+                format!("“{}”", super::panels::shorten(&row.article_title, 30))
+            };
+            let kind = session.relation_type(&row.relation.kind);
+            let color = kind.map_or(egui::Color32::GRAY, |t| {
+                let [r, g, b] = t.color.0;
+                egui::Color32::from_rgb(r, g, b)
+            });
+            let name = kind.map_or_else(|| row.relation.kind.clone(), |t| t.name.clone());
+            // Whichever end is not drawn here gets described.
+            let elsewhere = if other_span.is_none() {
+                other_elsewhere
+            } else {
+                selected_elsewhere.clone()
+            };
+            let (from, to) = if row.outgoing {
+                (selected_span.clone(), other_span)
+            } else {
+                (other_span, selected_span.clone())
+            };
+            super::reader::ReaderLink {
+                from,
+                to,
+                color,
+                name,
+                elsewhere,
+            }
+        })
+        .collect()
+}
+
 impl GlossApp {
     /// Start a link from the selected annotation (R).
     pub(super) fn start_link(&mut self) {
@@ -179,11 +243,11 @@ impl GlossApp {
         };
         Some(match linking.to {
             None => format!(
-                "Linking {} → click the target annotation, or Alt+↓/↑ then Enter (Ctrl+PageDown: another article). Esc cancels.",
+                "Linking {}: click the target annotation, or step to it with Alt+Down/Up and press Enter (Ctrl+PageDown: another article). Esc cancels.",
                 describe(linking.from)
             ),
             Some(to) => format!(
-                "Linking {} → {}: pick the type (its number key, or click). Esc cancels.",
+                "Linking {} to {}: pick the type (its number key, or click). Esc cancels.",
                 describe(linking.from),
                 describe(to)
             ),

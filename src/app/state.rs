@@ -327,6 +327,8 @@ pub struct GlossApp {
     pub editor_state: super::panels::editor::EditorState,
     /// A link under way (R).
     pub linking: Option<super::relations::Linking>,
+    /// A text field had the keyboard at the end of the last frame.
+    pub(super) was_typing: bool,
     /// The selected annotation's relations, for the editor and the reader.
     pub(super) links: super::relations::LinkCache,
     pub(crate) commands: Vec<Command>,
@@ -379,6 +381,7 @@ impl GlossApp {
             focus_note: false,
             editor_state: super::panels::editor::EditorState::default(),
             linking: None,
+            was_typing: false,
             links: super::relations::LinkCache::default(),
             commands: Vec::new(),
             picker: options.picker,

@@ -106,10 +106,11 @@ pub fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, InputError> {
 
 /// Read a regular file as UTF-8 text (a BOM is dropped).
 pub fn read_regular_text(path: &Path, max: u64) -> Result<String, InputError> {
-    let bytes = read_regular(path, max)?;
-    let bytes = bytes
-        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .map_or(bytes.clone(), <[u8]>::to_vec);
+    let mut bytes = read_regular(path, max)?;
+    // In place: a session can be tens of MB, so no copy of the whole file.
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     String::from_utf8(bytes).map_err(|e| {
         InputError::Io(std::io::Error::new(
             std::io::ErrorKind::InvalidData,

@@ -815,6 +815,8 @@ fn build_document(
 const ARTICLES_OPEN: &str = "\n  articles: [\n";
 const ARTICLES_CLOSE: &str = "\n  ],\n)";
 const ARTICLE_END_LINE: &str = "    ),";
+const RELATIONS_OPEN: &str = "\n  relations: [\n";
+const RELATIONS_CLOSE: &str = "\n  ],\n  articles: [";
 
 /// Parse a version-1 file. Files in the layout Gloss writes are split at their article
 /// records and the records parsed on all cores; anything else (hand-edited layout,
@@ -836,9 +838,20 @@ fn parse_v1_split(text: &str) -> Option<SessionFileV1> {
     if close < open || !text.get(close + ARTICLES_CLOSE.len()..)?.trim().is_empty() {
         return None;
     }
-    let head = format!("{}]\n)", text.get(..open)?);
+    // The relations (one per line, right before the articles) are cut out of the head
+    // and parsed in chunks on all cores with the articles.
+    let before = text.get(..open)?;
+    let (head, relation_lines) = match before.rfind(RELATIONS_OPEN) {
+        Some(at) if before.ends_with(RELATIONS_CLOSE) => {
+            let body =
+                before.get(at + RELATIONS_OPEN.len()..before.len() - RELATIONS_CLOSE.len())?;
+            let head = format!("{}\n  articles: []\n)", before.get(..at)?);
+            (head, body.split('\n').collect::<Vec<&str>>())
+        }
+        _ => (format!("{before}]\n)"), Vec::new()),
+    };
     let mut file: SessionFileV1 = ron::from_str(&head).ok()?;
-    if !file.articles.is_empty() {
+    if !file.articles.is_empty() || (!relation_lines.is_empty() && !file.relations.is_empty()) {
         return None;
     }
     let body = text.get(open..close)?;
@@ -858,9 +871,38 @@ fn parse_v1_split(text: &str) -> Option<SessionFileV1> {
     if !body.get(from..)?.trim().is_empty() {
         return None;
     }
-    let records = parallel_map(pieces, |piece| ron::from_str::<ArticleRecord>(piece).ok());
-    file.articles = records.into_iter().collect::<Option<Vec<_>>>()?;
+    let chunk = relation_lines.len().div_ceil(8).max(1);
+    let mut work: Vec<Piece<'_>> = relation_lines
+        .chunks(chunk)
+        .map(|lines| Piece::Relations(lines.join("\n")))
+        .collect();
+    work.extend(pieces.into_iter().map(Piece::Article));
+    let parsed = parallel_map(work, |piece| match piece {
+        Piece::Article(text) => ron::from_str::<ArticleRecord>(text)
+            .ok()
+            .map(Parsed::Article),
+        Piece::Relations(lines) => ron::from_str::<Vec<RelationRecord>>(&format!("[{lines}]"))
+            .ok()
+            .map(Parsed::Relations),
+    });
+    for result in parsed {
+        match result? {
+            Parsed::Article(record) => file.articles.push(record),
+            Parsed::Relations(records) => file.relations.extend(records),
+        }
+    }
     Some(file)
+}
+
+/// A piece of a session file parsed on its own.
+enum Piece<'a> {
+    Article(&'a str),
+    Relations(String),
+}
+
+enum Parsed {
+    Article(ArticleRecord),
+    Relations(Vec<RelationRecord>),
 }
 
 /// `items.map(f)` in order, spread over the available cores. A share whose thread
@@ -1131,6 +1173,37 @@ mod split_tests {
         let split = parse_v1_split(&ron).expect("our own layout splits");
         let plain: SessionFileV1 = ron::from_str(&ron).unwrap();
         assert_eq!(split.articles.len(), 3);
+        assert_eq!(to_ron_file(&split), to_ron_file(&plain));
+    }
+
+    #[test]
+    fn relations_are_split_out_and_parsed_in_chunks_with_the_same_result() {
+        let mut session = session_with(&["one text", "two text", "three", "four"]);
+        let ids: Vec<AnnotationId> = session
+            .documents
+            .iter()
+            .map(|d| d.annotations[0].id)
+            .collect();
+        let mut relations = Vec::new();
+        for (n, pair) in ids.windows(2).cycle().take(30).enumerate() {
+            let id = session.allocate_relation_id();
+            relations.push(Relation {
+                id,
+                kind: ["same_as", "evidence", "contradicts"][n % 3].to_owned(),
+                from: pair[0],
+                to: pair[1],
+                // A note that looks like the layout the split looks for.
+                note: format!("n{n}\n  ],\n  articles: [\n    ),"),
+                attributes: BTreeMap::new(),
+                created: Timestamp(n as u64),
+                modified: Timestamp(n as u64),
+            });
+        }
+        session.relations = relations.into();
+        let ron = to_ron(&session, None);
+        let split = parse_v1_split(&ron).expect("relations split too");
+        let plain: SessionFileV1 = ron::from_str(&ron).unwrap();
+        assert_eq!(split.relations.len(), 30);
         assert_eq!(to_ron_file(&split), to_ron_file(&plain));
     }
 

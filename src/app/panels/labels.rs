@@ -120,6 +120,15 @@ fn label_set_ui(ui: &mut Ui, id: (&str, &str), labels: &[Label], allowed: &mut V
     } else {
         allowed.join(", ")
     };
+    let (end, kind) = id;
+    let name = format!(
+        "{} labels of relation type {kind}",
+        if end == "type-from" {
+            "Source"
+        } else {
+            "Target"
+        }
+    );
     egui::ComboBox::from_id_salt(id)
         .selected_text(shown)
         .width(110.0)
@@ -134,7 +143,9 @@ fn label_set_ui(ui: &mut Ui, id: (&str, &str), labels: &[Label], allowed: &mut V
                     }
                 }
             }
-        });
+        })
+        .response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, &name));
 }
 
 /// The relation types: name, colour, key (1–9), the labels each end may have, use.
@@ -163,7 +174,11 @@ fn relation_types_ui(
                     egui::WidgetInfo::text_edit(true, "", &edited.name, &name_label)
                 });
                 let mut rgb = edited.color.0;
-                ui.color_edit_button_srgb(&mut rgb);
+                let colour = ui.color_edit_button_srgb(&mut rgb);
+                let colour_label = format!("Colour of relation type {}", kind.name);
+                colour.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::ColorWell, true, &colour_label)
+                });
                 edited.color = Rgb(rgb);
                 let mut key = edited.hotkey.map(String::from).unwrap_or_default();
                 let key_label = format!("Key of relation type {}", kind.name);

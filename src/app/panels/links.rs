@@ -39,7 +39,7 @@ pub fn links_ui(
             Color32::from_rgb(r, g, b)
         });
         let name = kind.map_or(relation.kind.as_str(), |t| t.name.as_str());
-        let arrow = if row.outgoing { "→" } else { "←" };
+        let direction = if row.outgoing { "to" } else { "from" };
         let label = session
             .label(&row.label)
             .map_or(row.label.as_str(), |l| l.name.as_str());
@@ -50,7 +50,7 @@ pub fn links_ui(
         };
         let orphan = if row.span.is_none() { " (orphan)" } else { "" };
         let summary = format!(
-            "{arrow} {name}: {label} “{}”{orphan}{place}",
+            "{name} {direction} {label} “{}”{orphan}{place}",
             shorten(&row.text, 40)
         );
         ui.horizontal(|ui| {
@@ -64,7 +64,7 @@ pub fn links_ui(
                 commands.push(Command::Relation(RelationCommand::Show(row.other)));
             }
             if ui
-                .small_button("✕")
+                .small_button("Delete")
                 .on_hover_text(format!("Delete this {name} link"))
                 .clicked()
             {
