@@ -221,7 +221,7 @@ impl GlossApp {
         {
             egui::Panel::right("annotations")
                 .resizable(true)
-                .default_size(360.0)
+                .default_size(480.0)
                 .show(ui, |ui| {
                     ui.heading("Annotation");
                     match self.selected.and_then(|id| doc.annotation(id)) {

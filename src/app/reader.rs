@@ -952,24 +952,30 @@ impl Reader {
             .and_then(|(i, _, _)| self.paragraphs.get(*i))
             .map_or(0, |p| p.chars.start);
         let background = visuals.extreme_bg_color.gamma_multiply(0.92);
-        // Markers stack below each other where several leave the same span.
-        let mut stacked: HashMap<(i32, i32), f32> = HashMap::new();
-        let mut marker = |painter: &egui::Painter, at: Rect, text: String, color: Color32| {
-            #[allow(clippy::cast_possible_truncation)]
-            let slot = (at.right() as i32, at.top() as i32);
-            let below = stacked.entry(slot).or_insert(0.0);
-            let galley = painter.layout_no_wrap(text, font.clone(), color);
-            let pos = pos2(at.right() + 6.0, at.top() - galley.size().y - 2.0 + *below);
-            let rect = Rect::from_min_size(pos, galley.size()).expand2(vec2(4.0, 1.0));
+        // Tags (arc names and markers) never cover each other: a tag that would is moved
+        // up past the ones already placed.
+        let mut placed: Vec<Rect> = Vec::new();
+        let mut tag = |rect: Rect, galley: Arc<Galley>, color: Color32, framed: bool| {
+            let mut rect = rect;
+            for _ in 0..12 {
+                match placed.iter().find(|p| p.intersects(rect)) {
+                    Some(other) => {
+                        rect = rect.translate(vec2(0.0, other.top() - rect.bottom() - 2.0));
+                    }
+                    None => break,
+                }
+            }
+            placed.push(rect);
             painter.rect_filled(rect, CornerRadius::same(4), background);
-            painter.rect_stroke(
-                rect,
-                CornerRadius::same(4),
-                Stroke::new(1.0, color),
-                StrokeKind::Inside,
-            );
-            painter.galley(pos, galley, color);
-            *below += rect.height() + 2.0;
+            if framed {
+                painter.rect_stroke(
+                    rect,
+                    CornerRadius::same(4),
+                    Stroke::new(1.0, color),
+                    StrokeKind::Inside,
+                );
+            }
+            painter.galley(rect.min + vec2(4.0, 1.0), galley, color);
         };
         for link in view.links {
             let from = link.from.as_ref().and_then(|s| self.span_rect(visible, s));
@@ -1008,21 +1014,26 @@ impl Reader {
                         painter.layout_no_wrap(link.name.clone(), font.clone(), link.color);
                     let rect =
                         Rect::from_center_size(middle, galley.size()).expand2(vec2(4.0, 1.0));
-                    painter.rect_filled(rect, CornerRadius::same(4), background);
-                    painter.galley(rect.min + vec2(4.0, 1.0), galley, link.color);
+                    tag(rect, galley, link.color, false);
                 }
-                (Some(a), None) => marker(
-                    painter,
-                    a,
-                    format!("{} to: {}", link.name, where_is(&link.to)),
-                    link.color,
-                ),
-                (None, Some(b)) => marker(
-                    painter,
-                    b,
-                    format!("{} from: {}", link.name, where_is(&link.from)),
-                    link.color,
-                ),
+                (Some(at), None) | (None, Some(at)) => {
+                    let text = if from.is_some() {
+                        format!("{} to: {}", link.name, where_is(&link.to))
+                    } else {
+                        format!("{} from: {}", link.name, where_is(&link.from))
+                    };
+                    let galley = painter.layout_no_wrap(text, font.clone(), link.color);
+                    // Right of the span, kept inside the reader's column.
+                    let right = painter.clip_rect().right() - galley.size().x - 10.0;
+                    let pos = pos2(
+                        (at.right() + 6.0)
+                            .min(right)
+                            .max(painter.clip_rect().left()),
+                        at.top() - galley.size().y - 2.0,
+                    );
+                    let rect = Rect::from_min_size(pos, galley.size()).expand2(vec2(4.0, 1.0));
+                    tag(rect, galley, link.color, true);
+                }
                 (None, None) => {}
             }
         }

@@ -53,24 +53,36 @@ pub fn links_ui(
             "{name} {direction} {label} “{}”{orphan}{place}",
             shorten(&row.text, 40)
         );
-        ui.horizontal(|ui| {
-            let text = ui.label(RichText::new(&summary).color(color));
-            text.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ListItem, true, &summary));
-            if ui
-                .small_button("Go")
-                .on_hover_text("Show the other end")
-                .clicked()
-            {
-                commands.push(Command::Relation(RelationCommand::Show(row.other)));
-            }
-            if ui
-                .small_button("Delete")
-                .on_hover_text(format!("Delete this {name} link"))
-                .clicked()
-            {
-                commands.push(Command::Relation(RelationCommand::Delete(relation.id)));
-            }
-        });
+        // Buttons first, from the right, so a long summary is cut rather than widening
+        // the panel.
+        let size = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+        ui.allocate_ui_with_layout(
+            size,
+            egui::Layout::right_to_left(egui::Align::Center),
+            |ui| {
+                if ui
+                    .small_button("Delete")
+                    .on_hover_text(format!("Delete this {name} link"))
+                    .clicked()
+                {
+                    commands.push(Command::Relation(RelationCommand::Delete(relation.id)));
+                }
+                if ui
+                    .small_button("Go")
+                    .on_hover_text("Show the other end")
+                    .clicked()
+                {
+                    commands.push(Command::Relation(RelationCommand::Show(row.other)));
+                }
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    let text =
+                        ui.add(egui::Label::new(RichText::new(&summary).color(color)).truncate());
+                    text.widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::Role::ListItem, true, &summary)
+                    });
+                });
+            },
+        );
         ui.indent(("link", relation.id), |ui| {
             for spec in kind.map(|t| t.attributes.as_slice()).unwrap_or_default() {
                 let value = relation
