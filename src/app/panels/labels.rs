@@ -156,10 +156,19 @@ fn relation_types_ui(
     commands: &mut Vec<Command>,
 ) {
     egui::Grid::new("relation-types-grid")
-        .num_columns(7)
+        .num_columns(8)
         .striped(true)
         .show(ui, |ui| {
-            for heading in ["Name", "Colour", "Key", "From", "To", "In use", ""] {
+            for heading in [
+                "Name",
+                "Colour",
+                "Key",
+                "From",
+                "To",
+                "Same label",
+                "In use",
+                "",
+            ] {
                 ui.strong(heading);
             }
             ui.end_row();
@@ -202,6 +211,18 @@ fn relation_types_ui(
                     &session.labels,
                     &mut edited.to_labels,
                 );
+                let same = ui
+                    .checkbox(&mut edited.same_label, "")
+                    .on_hover_text("Both ends must have the same label");
+                let same_label = format!("Same label at both ends of {}", kind.name);
+                same.widget_info(|| {
+                    egui::WidgetInfo::selected(
+                        egui::Role::CheckBox,
+                        true,
+                        edited.same_label,
+                        &same_label,
+                    )
+                });
                 let used = session.count_relation_type(&kind.id);
                 ui.label(used.to_string());
                 if ui.button("Remove").clicked() {
