@@ -693,3 +693,33 @@ fn version_1_and_2_files_with_their_own_labels_keep_them_and_get_no_relation_typ
         assert!(loaded.session.relation_types.is_empty(), "{version}");
     }
 }
+
+#[test]
+fn relation_and_annotation_ids_never_collide() {
+    let mut f = fixture();
+    let edit = f.session.link("speaker", f.quote, f.speaker, t(1)).unwrap();
+    f.history.apply(&mut f.session, edit).unwrap();
+    let relation = f.session.relations[0].clone();
+    let snapshot = f.session.clone();
+    // A relation with an annotation's id.
+    let mut clash = relation.clone();
+    clash.id = RelationId(f.claim.0);
+    clash.kind = "same_as".into();
+    clash.to = f.other_quote;
+    assert_eq!(
+        Edit::AddRelation { relation: clash }.apply(&mut f.session),
+        Err(EditError::DuplicateId(f.claim.0))
+    );
+    // An annotation with a relation's id.
+    let mut annotation = f.session.locate(f.claim).unwrap().annotation.clone();
+    annotation.id = AnnotationId(relation.id.0);
+    assert_eq!(
+        Edit::AddAnnotation {
+            article: "pier".into(),
+            annotation
+        }
+        .apply(&mut f.session),
+        Err(EditError::DuplicateId(relation.id.0))
+    );
+    assert_eq!(f.session, snapshot);
+}

@@ -11,7 +11,7 @@ use super::journal::{FoundJournal, JournalDir, JournalWriter};
 use super::state::{Dialog, GlossApp};
 use crate::formats;
 use crate::formats::journal::{self, Base, FileStamp, JOURNAL_VERSION, JournalHeader};
-use crate::model::{EditError, Session, Step, Timestamp};
+use crate::model::{AnnotationId, EditError, Session, Step, Timestamp};
 
 /// How long closing the app waits for the journal to reach the disk.
 const FLUSH_ON_EXIT: Duration = Duration::from_secs(5);
@@ -332,9 +332,16 @@ impl GlossApp {
             // Each retry maps one more id, so a batch with n collisions takes n + 1 tries.
             let outcome = loop {
                 match self.history.replay(&mut self.session, &step) {
+                    // Annotation and relation ids come from one counter: a relation's
+                    // id is renumbered through the same map.
                     Err(EditError::DuplicateAnnotation(id)) if !map.contains_key(&id) => {
                         let fresh = self.session.allocate_id();
                         map.insert(id, fresh);
+                        step = step.renumbered(&map);
+                    }
+                    Err(EditError::DuplicateId(n)) if !map.contains_key(&AnnotationId(n)) => {
+                        let fresh = self.session.allocate_id();
+                        map.insert(AnnotationId(n), fresh);
                         step = step.renumbered(&map);
                     }
                     other => break other,

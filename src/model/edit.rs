@@ -158,6 +158,9 @@ pub enum EditError {
     /// An article with this id already exists.
     #[error("an article with id {0:?} already exists")]
     DuplicateArticle(String),
+    /// The id is already used by another annotation or relation of the session.
+    #[error("id {0} is already used in the session")]
+    DuplicateId(u64),
     /// The relation cannot be added or changed.
     #[error(transparent)]
     Relation(#[from] RelationError),
@@ -268,6 +271,9 @@ impl Edit {
             } => {
                 if session.label(&annotation.label).is_none() {
                     return Err(EditError::NoLabel(annotation.label.clone()));
+                }
+                if session.relation(RelationId(annotation.id.0)).is_some() {
+                    return Err(EditError::DuplicateId(annotation.id.0));
                 }
                 let doc = session
                     .document_mut(article)
@@ -452,11 +458,16 @@ impl Edit {
             }
             Self::AddRelation { relation } => {
                 check_relation(session, relation, None, known)?;
+                // Relation and annotation ids share one counter: neither may take the
+                // other's.
                 let at = session
                     .relations
                     .binary_search_by_key(&relation.id, |r| r.id)
                     .err()
-                    .ok_or(EditError::RelationMismatch(relation.id))?;
+                    .ok_or(EditError::DuplicateId(relation.id.0))?;
+                if known.contains(session, AnnotationId(relation.id.0)) {
+                    return Err(EditError::DuplicateId(relation.id.0));
+                }
                 session.relations.insert(at, relation.clone());
                 session.next_id = session.next_id.max(relation.id.0.saturating_add(1));
                 Ok(())
