@@ -38,8 +38,20 @@ impl Serialize for Timestamp {
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(deserializer)?;
-        Self::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("bad timestamp {s:?}")))
+        // Borrowed where the format allows (no String per annotation while loading).
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Timestamp;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an RFC 3339 time such as \"2026-11-22T04:29:30Z\"")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Timestamp, E> {
+                Timestamp::parse(s).ok_or_else(|| E::custom(format!("bad timestamp {s:?}")))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
     }
 }
 
@@ -54,5 +66,16 @@ mod tests {
         assert!(s.ends_with('Z'), "{s}");
         assert_eq!(Timestamp::parse(&s), Some(t));
         assert_eq!(Timestamp::parse("yesterday"), None);
+    }
+
+    #[test]
+    fn deserialises_from_borrowed_and_owned_strings() {
+        let t: Timestamp = serde_json::from_str("\"2026-11-22T04:29:30Z\"").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-22T04:29:30Z");
+        // An escape makes serde_json hand over an owned string.
+        let t: Timestamp = serde_json::from_str("\"2026-11-22T04:29:30\\u005a\"").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-22T04:29:30Z");
+        assert!(serde_json::from_str::<Timestamp>("\"soon\"").is_err());
+        assert!(serde_json::from_str::<Timestamp>("12").is_err());
     }
 }
