@@ -66,11 +66,13 @@ pub fn labels_ui(
                         .char_limit(1),
                 );
                 r.widget_info(|| egui::WidgetInfo::text_edit(true, "", &key, &key_label));
+                // R starts a link, so it is not offered to labels.
                 edited.hotkey = key
                     .chars()
                     .next()
                     .filter(char::is_ascii_alphabetic)
-                    .map(|c| c.to_ascii_uppercase());
+                    .map(|c| c.to_ascii_uppercase())
+                    .filter(|&c| c != 'R');
                 let used: usize = session
                     .documents
                     .iter()
@@ -107,7 +109,7 @@ pub fn labels_ui(
             state.new_name.clear();
         }
     });
-    ui.weak("Labels 1–9 also answer to the number keys, in this order.");
+    ui.weak("Labels 1–9 also answer to the number keys, in this order. R is kept for linking.");
     ui.add_space(8.0);
     ui.heading("Relation types");
     relation_types_ui(ui, state, session, commands);
