@@ -157,9 +157,34 @@ fn seed_session() -> Session {
         ("quote", "at last,"),
         ("claim", "the bridge will cut travel times by half"),
         ("claim", "3.5 million"),
+        ("source", "Zoë"),
     ] {
         let edit = session
             .annotate(&id, label, find(needle), Timestamp(1_795_000_000))
+            .unwrap();
+        edit.apply(&mut session).unwrap();
+    }
+    // Links, so every loader meets relations too.
+    let id_of = |session: &Session, label: &str, nth: usize| {
+        session
+            .document(&id)
+            .unwrap()
+            .annotations
+            .iter()
+            .filter(|a| a.label == label)
+            .nth(nth)
+            .unwrap()
+            .id
+    };
+    let (quote, source) = (id_of(&session, "quote", 0), id_of(&session, "source", 0));
+    let (claim, other) = (id_of(&session, "claim", 0), id_of(&session, "claim", 1));
+    for (kind, from, to) in [
+        ("speaker", quote, source),
+        ("contradicts", claim, other),
+        ("evidence", claim, quote),
+    ] {
+        let edit = session
+            .link(kind, from, to, Timestamp(1_795_000_100))
             .unwrap();
         edit.apply(&mut session).unwrap();
     }
