@@ -1,0 +1,226 @@
+//! brat standoff: a folder of `ID.txt` + `ID.ann` per article and `annotation.conf`.
+
+use std::path::{Path, PathBuf};
+
+use super::{ExportError, live};
+use crate::model::{Document, Session, Text};
+
+/// The `.ann` standoff text of one document. Spans that cross line breaks become
+/// discontinuous fragments, as brat requires.
+pub fn brat_ann(session: &Session, doc: &Document) -> String {
+    let mut out = String::new();
+    let mut note_n = 0;
+    let mut attr_n = 0;
+    for (n, a) in live(doc).enumerate() {
+        let t = n + 1;
+        let fragments = brat_fragments(&doc.article.text, a.start, a.end);
+        let ranges: Vec<String> = fragments.iter().map(|(s, e)| format!("{s} {e}")).collect();
+        let text: Vec<&str> = fragments
+            .iter()
+            .filter_map(|&(s, e)| doc.article.text.slice(s..e))
+            .collect();
+        out.push_str(&format!(
+            "T{t}\t{} {}\t{}\n",
+            brat_type(&a.label),
+            ranges.join(";"),
+            text.join(" ")
+        ));
+        for (key, value) in &a.attributes {
+            if value.is_empty() {
+                continue;
+            }
+            if value.split_whitespace().count() == 1
+                && session.label(&a.label).is_some_and(|l| {
+                    l.attributes
+                        .iter()
+                        .any(|s| s.key == *key && !s.choices.is_empty())
+                })
+            {
+                attr_n += 1;
+                out.push_str(&format!(
+                    "A{attr_n}\t{} T{t} {}\n",
+                    brat_type(key),
+                    brat_type(value)
+                ));
+            } else {
+                note_n += 1;
+                out.push_str(&format!(
+                    "#{note_n}\tAnnotatorNotes T{t}\t{}: {}\n",
+                    one_line(key),
+                    one_line(value)
+                ));
+            }
+        }
+        if !a.note.is_empty() {
+            note_n += 1;
+            out.push_str(&format!(
+                "#{note_n}\tAnnotatorNotes T{t}\t{}\n",
+                one_line(&a.note)
+            ));
+        }
+    }
+    out
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A brat type, attribute or value name: brat's files are tab- and line-separated and
+/// use `:`, `,`, `|` and `=` as syntax, so anything but a letter, digit, `-`, `_` or `.`
+/// becomes `_`.
+fn brat_type(id: &str) -> String {
+    let safe: String = id
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if safe.is_empty() {
+        "_".to_owned()
+    } else {
+        safe
+    }
+}
+
+fn brat_fragments(text: &Text, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let Some(span) = text.slice(start..end) else {
+        return Vec::new();
+    };
+    let mut fragments = Vec::new();
+    let mut at = start;
+    for line in span.split('\n') {
+        let len = line.chars().count();
+        let trimmed_start = line.chars().take_while(|c| c.is_whitespace()).count();
+        let trimmed_end = line.chars().rev().take_while(|c| c.is_whitespace()).count();
+        if trimmed_start < len {
+            fragments.push((at + trimmed_start, at + len - trimmed_end));
+        }
+        at += len + 1;
+    }
+    fragments
+}
+
+/// brat's `annotation.conf` for the session's labels.
+pub fn brat_conf(session: &Session) -> String {
+    let mut out = String::from("[entities]\n");
+    for label in &session.labels {
+        out.push_str(&brat_type(&label.id));
+        out.push('\n');
+    }
+    out.push_str("\n[relations]\n\n[events]\n\n[attributes]\n");
+    for label in &session.labels {
+        for spec in label.attributes.iter().filter(|s| !s.choices.is_empty()) {
+            out.push_str(&format!(
+                "{}\tArg:{}, Value:{}\n",
+                brat_type(&spec.key),
+                brat_type(&label.id),
+                spec.choices
+                    .iter()
+                    .map(|c| brat_type(c))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            ));
+        }
+    }
+    out
+}
+
+/// A file name for an article id: ids come from files, so anything that is not a
+/// letter, digit, `-` or `_` becomes `_` (no `..`, no separators), and a name already
+/// used gets a number.
+fn brat_file_stem(id: &str, used: &mut std::collections::BTreeSet<String>) -> String {
+    let safe: String = id
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let base = if safe.is_empty() {
+        "article".to_owned()
+    } else {
+        safe
+    };
+    let stem = std::iter::once(base.clone())
+        .chain((2..).map(|n| format!("{base}-{n}")))
+        .find(|name| !used.contains(name))
+        .unwrap_or(base);
+    used.insert(stem.clone());
+    stem
+}
+
+/// Write the brat folder: `ID.txt` + `ID.ann` per article and `annotation.conf`.
+/// All or nothing: every file is written into a temporary folder beside `folder` first.
+/// A new folder is then renamed into place; into an existing one the files are moved,
+/// which must not replace any file unless `replace` (never a person's `article.txt` by
+/// surprise).
+pub fn write_brat(session: &Session, folder: &Path, replace: bool) -> Result<(), ExportError> {
+    let write_err = |path: &Path| {
+        let path = path.to_owned();
+        move |reason| ExportError::Write { path, reason }
+    };
+    let mut used = std::collections::BTreeSet::new();
+    let mut files: Vec<(String, String)> = Vec::new();
+    for doc in &session.documents {
+        let stem = brat_file_stem(&doc.article.id, &mut used);
+        files.push((format!("{stem}.txt"), doc.article.text.as_str().to_owned()));
+        files.push((format!("{stem}.ann"), brat_ann(session, doc)));
+    }
+    files.push(("annotation.conf".to_owned(), brat_conf(session)));
+    let exists = match std::fs::symlink_metadata(folder) {
+        Ok(meta) if meta.is_dir() => true,
+        Ok(_) => {
+            return Err(ExportError::Write {
+                path: folder.to_owned(),
+                reason: std::io::Error::other("not a folder"),
+            });
+        }
+        Err(_) => false,
+    };
+    if exists
+        && !replace
+        && let Some((name, _)) = files.iter().find(|(name, _)| folder.join(name).exists())
+    {
+        return Err(ExportError::WouldReplace {
+            folder: folder.to_owned(),
+            file: name.clone(),
+        });
+    }
+    let parent = match folder.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(write_err(&parent))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".gloss-brat-")
+        .tempdir_in(&parent)
+        .map_err(write_err(&parent))?;
+    for (name, content) in &files {
+        let path = staging.path().join(name);
+        std::fs::write(&path, content).map_err(write_err(&path))?;
+    }
+    if exists {
+        for (name, _) in &files {
+            let target = folder.join(name);
+            std::fs::rename(staging.path().join(name), &target).map_err(write_err(&target))?;
+        }
+    } else {
+        let staged = staging.keep();
+        if let Err(reason) = std::fs::rename(&staged, folder) {
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(ExportError::Write {
+                path: folder.to_owned(),
+                reason,
+            });
+        }
+    }
+    Ok(())
+}

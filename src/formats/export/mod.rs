@@ -1,0 +1,193 @@
+//! Exports: our JSON schema (and JSONL), doccano, Label Studio, W3C Web Annotation and
+//! brat standoff. Offsets are Unicode code points (chars) unless a field says otherwise.
+
+//!
+//! One file per format: [`json`] (our schema, also JSONL), [`doccano`], [`label_studio`],
+//! [`w3c`] and [`brat`]; this module has what they share and the entry points.
+
+mod brat;
+mod doccano;
+mod json;
+mod label_studio;
+mod w3c;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::model::{Annotation, Document, Session};
+
+pub use brat::{brat_ann, brat_conf, write_brat};
+pub use json::{
+    JsonAnnotation, JsonArticle, JsonExport, json_annotation, json_article, to_json_export,
+};
+
+/// Version of our JSON schema.
+pub const JSON_SCHEMA: u32 = 1;
+
+/// The unit of `start`/`end` in every export.
+pub const OFFSET_UNIT: &str = "codepoint";
+
+/// An export format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExportFormat {
+    /// Our schema, one JSON document.
+    Json,
+    /// Our article objects, one per line.
+    Jsonl,
+    /// doccano sequence-labelling JSONL.
+    Doccano,
+    /// Label Studio task JSON.
+    LabelStudio,
+    /// W3C Web Annotation JSON-LD.
+    W3c,
+    /// A folder of brat `.txt` + `.ann` standoff files.
+    Brat,
+}
+
+impl ExportFormat {
+    /// Every format, in menu order.
+    pub const ALL: [Self; 6] = [
+        Self::Json,
+        Self::Jsonl,
+        Self::Doccano,
+        Self::LabelStudio,
+        Self::W3c,
+        Self::Brat,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Jsonl => "jsonl",
+            Self::Doccano => "doccano",
+            Self::LabelStudio => "label-studio",
+            Self::W3c => "w3c",
+            Self::Brat => "brat",
+        }
+    }
+
+    /// A description for menus.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Json => "Gloss JSON",
+            Self::Jsonl => "Gloss JSON Lines (one article per line)",
+            Self::Doccano => "doccano sequence labelling (JSONL)",
+            Self::LabelStudio => "Label Studio tasks (JSON)",
+            Self::W3c => "W3C Web Annotation (JSON-LD)",
+            Self::Brat => "brat standoff (folder of .txt + .ann)",
+        }
+    }
+
+    /// File extension of the output (`None` for brat, which writes a folder).
+    pub fn extension(self) -> Option<&'static str> {
+        match self {
+            Self::Json | Self::LabelStudio => Some("json"),
+            Self::Jsonl | Self::Doccano => Some("jsonl"),
+            Self::W3c => Some("jsonld"),
+            Self::Brat => None,
+        }
+    }
+
+    /// Parse a command-line name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// Why an export failed. Messages end with the path.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Could not write the output.
+    #[error("cannot write export ({reason}): {}", .path.display())]
+    Write {
+        /// Where.
+        path: PathBuf,
+        /// Why (in the message, not a `source()`, so the path stays last).
+        reason: std::io::Error,
+    },
+    /// brat writes a folder and needs `-o FOLDER`.
+    #[error("the brat export writes a folder of files: give an output folder with -o")]
+    NeedsFolder,
+    /// The brat folder already has a file the export would replace.
+    #[error("the folder already has {file}, which the brat export would replace; choose a new or empty folder, or pass --force: {}", .folder.display())]
+    WouldReplace {
+        /// The folder.
+        folder: PathBuf,
+        /// The first file that would be replaced.
+        file: String,
+    },
+    /// The export could not be rendered (nothing was written).
+    #[error("cannot render the {format} export: {}", .path.display())]
+    Render {
+        /// Where it was going.
+        path: PathBuf,
+        /// Format name.
+        format: &'static str,
+    },
+}
+
+/// Render a single-file export to a string (brat is a folder: see [`write_brat`]).
+pub fn export_string(session: &Session, format: ExportFormat) -> Option<String> {
+    let mut out = match format {
+        ExportFormat::Json => serde_json::to_string_pretty(&to_json_export(session)).ok()?,
+        ExportFormat::Jsonl => jsonl(session.documents.iter().map(json_article)),
+        ExportFormat::Doccano => jsonl(session.documents.iter().map(doccano::doccano_line)),
+        ExportFormat::LabelStudio => {
+            serde_json::to_string_pretty(&label_studio::label_studio(session)).ok()?
+        }
+        ExportFormat::W3c => serde_json::to_string_pretty(&w3c::w3c(session)).ok()?,
+        ExportFormat::Brat => return None,
+    };
+    // JSON Lines of nothing is an empty file, not a blank line.
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Some(out)
+}
+
+fn jsonl<T: Serialize>(items: impl Iterator<Item = T>) -> String {
+    let mut out = String::new();
+    for item in items {
+        if let Ok(line) = serde_json::to_string(&item) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+pub(super) fn live(doc: &Document) -> impl Iterator<Item = &Annotation> {
+    doc.annotations.iter().filter(|a| !a.orphan)
+}
+
+/// Export to `out` (a file, or a folder for brat). The file is written atomically; a brat
+/// folder never replaces existing files.
+pub fn export_session(
+    session: &Session,
+    format: ExportFormat,
+    out: &Path,
+) -> Result<(), ExportError> {
+    export_session_with(session, format, out, false)
+}
+
+/// [`export_session`]; with `replace`, a brat export may replace files in its folder.
+pub fn export_session_with(
+    session: &Session,
+    format: ExportFormat,
+    out: &Path,
+    replace: bool,
+) -> Result<(), ExportError> {
+    if format == ExportFormat::Brat {
+        return write_brat(session, out, replace);
+    }
+    let text = export_string(session, format).ok_or_else(|| ExportError::Render {
+        path: out.to_owned(),
+        format: format.name(),
+    })?;
+    super::write_atomic(out, text.as_bytes()).map_err(|reason| ExportError::Write {
+        path: out.to_owned(),
+        reason,
+    })
+}
