@@ -177,6 +177,9 @@ pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
+            for warning in formats::export::export_warnings(&loaded.session, format) {
+                warn(&warning);
+            }
             match (format, output) {
                 (ExportFormat::Brat, None) => bail!(formats::ExportError::NeedsFolder),
                 (_, Some(out)) => {
@@ -212,6 +215,24 @@ pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
 pub fn check_report(loaded: &LoadedSession) -> String {
     let session = &loaded.session;
     let mut out = String::new();
+    // Relations with an orphaned end, listed under that end's article: (relation, which
+    // end, the orphan).
+    let orphan_ids: std::collections::HashSet<crate::model::AnnotationId> = session
+        .documents
+        .iter()
+        .flat_map(|d| d.annotations.iter().filter(|a| a.orphan).map(|a| a.id))
+        .collect();
+    let mut orphan_links: std::collections::HashMap<
+        crate::model::AnnotationId,
+        Vec<(&crate::model::Relation, &str)>,
+    > = std::collections::HashMap::new();
+    for r in session.relations.iter() {
+        for (end, id) in [("source", r.from), ("target", r.to)] {
+            if orphan_ids.contains(&id) {
+                orphan_links.entry(id).or_default().push((r, end));
+            }
+        }
+    }
     for (doc, report) in session.documents.iter().zip(&loaded.reports) {
         let counts: Vec<String> = session
             .labels
@@ -263,13 +284,25 @@ pub fn check_report(loaded: &LoadedSession) -> String {
                 a.id,
                 shorten(&a.text, 60)
             ));
+            for (r, end) in orphan_links.get(&a.id).into_iter().flatten() {
+                out.push_str(&format!(
+                    "  relation {} ({}): its {end}, annotation {}, is an orphan\n",
+                    r.id, r.kind, a.id
+                ));
+            }
         }
     }
     let total_orphans: usize = loaded.reports.iter().map(|r| r.orphans.len()).sum();
+    let orphan_relations = session
+        .relations
+        .iter()
+        .filter(|r| orphan_ids.contains(&r.from) || orphan_ids.contains(&r.to))
+        .count();
     out.push_str(&format!(
-        "{} article(s), {} annotation(s), {total_orphans} orphan(s)\n",
+        "{} article(s), {} annotation(s), {total_orphans} orphan(s), {} relation(s), {orphan_relations} with an orphaned end\n",
         session.documents.len(),
-        session.annotation_count()
+        session.annotation_count(),
+        session.relations.len()
     ));
     out
 }

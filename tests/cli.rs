@@ -282,7 +282,7 @@ fn import_json_keeps_every_field() {
     let out = gloss(dir.path(), &["export", "s.ron"]);
     assert_code(&out, 0);
     let json: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
-    assert_eq!(json["schema"], 1);
+    assert_eq!(json["schema"], 2);
     assert_eq!(json["offset_unit"], "codepoint");
     let article = &json["articles"][0];
     assert_eq!(article["id"], "harbour");
@@ -624,7 +624,7 @@ fn check_a_clean_session() {
     assert_eq!(
         stdout(&out),
         "harbour: ok: 3 annotation(s) (spoiler 1, quote 1, claim 1, source 0), 0 orphan(s)\n\
-         1 article(s), 3 annotation(s), 0 orphan(s)\n"
+         1 article(s), 3 annotation(s), 0 orphan(s), 0 relation(s), 0 with an orphaned end\n"
     );
 }
 
@@ -648,7 +648,10 @@ fn check_reports_an_orphan_when_the_article_file_lost_a_quote() {
         ),
         "{report}"
     );
-    assert!(report.ends_with("0 orphan(s)\n"), "{report}");
+    assert!(
+        report.ends_with("0 orphan(s), 0 relation(s), 0 with an orphaned end\n"),
+        "{report}"
+    );
     let out = gloss(dir.path(), &["export", "s.ron"]);
     assert_code(&out, 0);
     assert!(stderr(&out).contains("changed on disk"), "{}", stderr(&out));
@@ -673,7 +676,9 @@ fn check_reports_an_orphan_when_the_article_file_lost_a_quote() {
         "the claim moved: {report}"
     );
     assert!(
-        report.ends_with("1 article(s), 3 annotation(s), 1 orphan(s)\n"),
+        report.ends_with(
+            "1 article(s), 3 annotation(s), 1 orphan(s), 0 relation(s), 0 with an orphaned end\n"
+        ),
         "{report}"
     );
     assert_eq!(stderr(&out), "");
@@ -742,7 +747,10 @@ fn the_example_session_checks_clean() {
     let out = gloss(&manifest_dir(), &["check", "sessions/example.ron"]);
     assert_code(&out, 0);
     let report = stdout(&out);
-    assert!(report.contains("0 orphan(s)\n"), "{report}");
+    assert!(
+        report.contains("0 orphan(s), 15 relation(s), 0 with an orphaned end"),
+        "{report}"
+    );
     assert_eq!(report.matches(": ok: ").count(), 3, "{report}");
 }
 

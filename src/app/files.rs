@@ -497,11 +497,13 @@ impl GlossApp {
 
     pub(super) fn export_to(&mut self, format: ExportFormat, target: &Path) {
         match formats::export_session(&self.session, format, target) {
-            Ok(()) => self.note(format!(
-                "Exported {} to {}",
-                format.name(),
-                target.display()
-            )),
+            Ok(()) => {
+                let mut message = format!("Exported {} to {}", format.name(), target.display());
+                for warning in formats::export::export_warnings(&self.session, format) {
+                    message.push_str(&format!(" ({warning})"));
+                }
+                self.note(message);
+            }
             Err(e) => self.error(e.to_string()),
         }
     }

@@ -7,10 +7,10 @@ use serde::Deserialize;
 
 use crate::model::{
     Anchoring, Annotation, AnnotationId, Article, ArticleIds, Document, Label, MAX_ANNOTATION_ID,
-    Session, Text, Timestamp, article_id_from,
+    Relation, RelationId, RelationType, Session, Text, Timestamp, article_id_from,
 };
 
-use super::export::{JsonAnnotation, JsonExport};
+use super::export::{JsonAnnotation, JsonExport, JsonRelation};
 
 /// An import format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,8 +135,10 @@ fn malformed(
 pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
     let export: JsonExport =
         serde_json::from_str(data).map_err(|e| malformed(path, "JSON", 0, &e))?;
+    // Schema 1 had no relation types: such a file gets the default ones.
+    let declared_types = export.relation_types.is_some();
     let mut session = Session {
-        relation_types: Vec::new(),
+        relation_types: export.relation_types.unwrap_or_else(RelationType::defaults),
         relations: crate::model::Relations::default(),
         labels: if export.labels.is_empty() {
             Label::defaults()
@@ -203,6 +205,10 @@ pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
             }
         }
     }
+    reserve_relation_ids(&export.relations, &mut used).map_err(|message| ImportError::Invalid {
+        path: path.to_owned(),
+        message,
+    })?;
     let mut next = 1u64;
     let mut moved = Vec::new();
     for (mut doc, annotations) in pending {
@@ -236,8 +242,112 @@ pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
         }
         session.documents.push(doc);
     }
+    let relations = relations_from_json(&mut session, export.relations, &mut used, declared_types)
+        .map_err(|message| ImportError::Invalid {
+            path: path.to_owned(),
+            message,
+        })?;
+    session.relations = relations.into();
     session.fix_next_id();
     Ok(Imported { session, moved })
+}
+
+/// Reserve the relations' explicit ids (before any id is generated, so none is taken).
+fn reserve_relation_ids(
+    relations: &[JsonRelation],
+    used: &mut std::collections::BTreeSet<u64>,
+) -> Result<(), String> {
+    for (k, r) in relations.iter().enumerate() {
+        let Some(id) = r.id else { continue };
+        if id > MAX_ANNOTATION_ID {
+            return Err(format!(
+                "relation #{} (id {id}): the id is larger than {MAX_ANNOTATION_ID}, the largest id Gloss keeps",
+                k + 1
+            ));
+        }
+        if !used.insert(id) {
+            return Err(format!(
+                "relation #{} (id {id}): the id is already used by an annotation or relation",
+                k + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The file's relations, checked against the imported annotations: ids unique (and no
+/// annotation's), a known type (types the file does not declare are created when it
+/// declares none), two different ends that exist, no repeated link. `used` holds every
+/// annotation id and the relations' explicit ids; generated relation ids are added.
+fn relations_from_json(
+    session: &mut Session,
+    relations: Vec<JsonRelation>,
+    used: &mut std::collections::BTreeSet<u64>,
+    declared_types: bool,
+) -> Result<Vec<Relation>, String> {
+    if relations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let annotations: std::collections::HashSet<u64> = session
+        .documents
+        .iter()
+        .flat_map(|d| d.annotations.iter().map(|a| a.id.0))
+        .collect();
+    let mut next = 1u64;
+    let mut links = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(relations.len());
+    for (k, r) in relations.into_iter().enumerate() {
+        let id = match r.id {
+            Some(id) => id,
+            None => {
+                while used.contains(&next) {
+                    next += 1;
+                }
+                used.insert(next);
+                next
+            }
+        };
+        let fail = |message: String| Err(format!("relation #{} (id {id}): {message}", k + 1));
+        for (end, at) in [("source", r.from), ("target", r.to)] {
+            if !annotations.contains(&at) {
+                return fail(format!("its {end}, annotation {at}, is not in the file"));
+            }
+        }
+        if r.from == r.to {
+            return fail(format!("it links annotation {} to itself", r.from));
+        }
+        if session.relation_type(&r.kind).is_none() {
+            if declared_types {
+                return fail(format!(
+                    "its type {:?} is not among the file's relation_types",
+                    r.kind
+                ));
+            }
+            let color = Label::palette_color(session.relation_types.len() + 1);
+            session
+                .relation_types
+                .push(RelationType::new(&r.kind, &r.kind, color));
+        }
+        if let Some(first) = links.insert((r.kind.clone(), r.from, r.to), id) {
+            return fail(format!(
+                "it repeats relation {first} ({} from {} to {})",
+                r.kind, r.from, r.to
+            ));
+        }
+        let created = r.created.unwrap_or_default();
+        out.push(Relation {
+            id: RelationId(id),
+            kind: r.kind,
+            from: AnnotationId(r.from),
+            to: AnnotationId(r.to),
+            note: r.note,
+            attributes: r.attributes,
+            created,
+            modified: r.modified.unwrap_or(created),
+        });
+    }
+    out.sort_by_key(|r| r.id);
+    Ok(out)
 }
 
 /// The unit of `start`/`end` in an imported JSON file.
@@ -353,13 +463,26 @@ struct DoccanoLine {
     label: Vec<(usize, usize, String)>,
     #[serde(default)]
     entities: Vec<DoccanoEntity>,
+    /// Relation mode: links between this line's entities.
+    #[serde(default)]
+    relations: Vec<DoccanoRelation>,
 }
 
 #[derive(Deserialize)]
 struct DoccanoEntity {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
     start_offset: usize,
     end_offset: usize,
     label: String,
+}
+
+#[derive(Deserialize)]
+struct DoccanoRelation {
+    from_id: serde_json::Value,
+    to_id: serde_json::Value,
+    #[serde(rename = "type")]
+    kind: String,
 }
 
 /// Import doccano JSONL (`label: [[start, end, "LABEL"]]`, or `entities`), one article
@@ -387,14 +510,21 @@ pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> 
             .unwrap_or_else(|| wanted.clone());
         let id = article_ids.claim(&wanted);
         let mut doc = Document::new(Article::new(&id, &title, "", Text::new(parsed.text)));
-        let spans = parsed.label.into_iter().chain(
-            parsed
-                .entities
-                .into_iter()
-                .map(|e| (e.start_offset, e.end_offset, e.label)),
-        );
+        let spans = parsed
+            .label
+            .into_iter()
+            .map(|(start, end, label)| (None, start, end, label))
+            .chain(
+                parsed
+                    .entities
+                    .into_iter()
+                    .map(|e| (e.id, e.start_offset, e.end_offset, e.label)),
+            );
         let mut annotations = Vec::new();
-        for (start, end, label) in spans {
+        // The line's entity ids (their JSON text) → the annotations made for them.
+        let mut entity_ids: std::collections::HashMap<String, AnnotationId> =
+            std::collections::HashMap::new();
+        for (entity, start, end, label) in spans {
             let text = &doc.article.text;
             let quote = text
                 .slice(start.min(end)..end.max(start))
@@ -424,7 +554,54 @@ pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> 
                 orphan: false,
             };
             annotation.refresh_context(text);
+            if let Some(entity) = entity
+                && entity_ids
+                    .insert(entity.to_string(), annotation.id)
+                    .is_some()
+            {
+                return Err(ImportError::Invalid {
+                    path: path.to_owned(),
+                    message: format!("line {}: entity id {entity} appears twice", line_no + 1),
+                });
+            }
             annotations.push(annotation);
+        }
+        let mut line_links = std::collections::HashSet::new();
+        for (k, r) in parsed.relations.into_iter().enumerate() {
+            let invalid = |message: String| ImportError::Invalid {
+                path: path.to_owned(),
+                message: format!("line {}, relation #{}: {message}", line_no + 1, k + 1),
+            };
+            let end = |value: &serde_json::Value, which: &str| {
+                entity_ids.get(&value.to_string()).copied().ok_or_else(|| {
+                    invalid(format!("its {which} entity {value} is not on this line"))
+                })
+            };
+            if r.kind.trim().is_empty() {
+                return Err(invalid("its type is empty".to_owned()));
+            }
+            let (from, to) = (end(&r.from_id, "source")?, end(&r.to_id, "target")?);
+            if from == to {
+                return Err(invalid(format!("it links entity {} to itself", r.from_id)));
+            }
+            let kind = match_relation_type(&mut session, &r.kind);
+            if !line_links.insert((kind.clone(), from, to)) {
+                return Err(invalid(format!(
+                    "it repeats a {} link from entity {} to entity {}",
+                    r.kind, r.from_id, r.to_id
+                )));
+            }
+            let id = crate::model::RelationId(session.allocate_id().0);
+            session.relations.push(Relation {
+                id,
+                kind,
+                from,
+                to,
+                note: String::new(),
+                attributes: std::collections::BTreeMap::new(),
+                created: Timestamp::default(),
+                modified: Timestamp::default(),
+            });
         }
         doc.annotations = annotations.into();
         doc.sort();
@@ -440,6 +617,22 @@ pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> 
         });
     }
     Ok(Imported { session, moved })
+}
+
+/// The relation type with this id or name (case-insensitively), created when missing.
+fn match_relation_type(session: &mut Session, name: &str) -> String {
+    if let Some(kind) = session
+        .relation_types
+        .iter()
+        .find(|t| t.id.eq_ignore_ascii_case(name) || t.name.eq_ignore_ascii_case(name))
+    {
+        return kind.id.clone();
+    }
+    let color = Label::palette_color(session.relation_types.len() + 1);
+    session
+        .relation_types
+        .push(RelationType::new(name, name, color));
+    name.to_owned()
 }
 
 fn match_label(session: &mut Session, name: &str) -> String {

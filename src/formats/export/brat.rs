@@ -11,8 +11,10 @@ pub fn brat_ann(session: &Session, doc: &Document) -> String {
     let mut out = String::new();
     let mut note_n = 0;
     let mut attr_n = 0;
+    let mut t_of = std::collections::HashMap::new();
     for (n, a) in live(doc).enumerate() {
         let t = n + 1;
+        t_of.insert(a.id, t);
         let fragments = brat_fragments(&doc.article.text, a.start, a.end);
         let ranges: Vec<String> = fragments.iter().map(|(s, e)| format!("{s} {e}")).collect();
         let text: Vec<&str> = fragments
@@ -57,6 +59,24 @@ pub fn brat_ann(session: &Session, doc: &Document) -> String {
                 "#{note_n}\tAnnotatorNotes T{t}\t{}\n",
                 one_line(&a.note)
             ));
+        }
+    }
+    // Relations with both ends in this article (brat cannot link documents).
+    let mut r_n = 0;
+    for r in session.relations.iter() {
+        if let (Some(from), Some(to)) = (t_of.get(&r.from), t_of.get(&r.to)) {
+            r_n += 1;
+            out.push_str(&format!(
+                "R{r_n}\t{} Arg1:T{from} Arg2:T{to}\n",
+                brat_type(&r.kind)
+            ));
+            if !r.note.is_empty() {
+                note_n += 1;
+                out.push_str(&format!(
+                    "#{note_n}\tAnnotatorNotes R{r_n}\t{}\n",
+                    one_line(&r.note)
+                ));
+            }
         }
     }
     out
@@ -112,7 +132,28 @@ pub fn brat_conf(session: &Session) -> String {
         out.push_str(&brat_type(&label.id));
         out.push('\n');
     }
-    out.push_str("\n[relations]\n\n[events]\n\n[attributes]\n");
+    out.push_str("\n[relations]\n");
+    // `<ENTITY>` is brat's "any entity type"; alternatives are separated by `|`.
+    let arg = |labels: &[String]| {
+        if labels.is_empty() {
+            "<ENTITY>".to_owned()
+        } else {
+            labels
+                .iter()
+                .map(|l| brat_type(l))
+                .collect::<Vec<_>>()
+                .join("|")
+        }
+    };
+    for kind in &session.relation_types {
+        out.push_str(&format!(
+            "{}\tArg1:{}, Arg2:{}\n",
+            brat_type(&kind.id),
+            arg(&kind.from_labels),
+            arg(&kind.to_labels)
+        ));
+    }
+    out.push_str("\n[events]\n\n[attributes]\n");
     for label in &session.labels {
         for spec in label.attributes.iter().filter(|s| !s.choices.is_empty()) {
             out.push_str(&format!(

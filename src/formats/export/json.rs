@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{JSON_SCHEMA, OFFSET_UNIT};
-use crate::model::{Annotation, Document, Label, Session, Text, Timestamp};
+use super::{Ends, JSON_SCHEMA, OFFSET_UNIT};
+use crate::model::{Annotation, Document, Label, Relation, RelationType, Session, Text, Timestamp};
 
 /// An annotation in our JSON schema.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +71,43 @@ pub struct JsonArticle {
     /// Annotations in text order.
     #[serde(default)]
     pub annotations: Vec<JsonAnnotation>,
+    /// In JSONL only: the relations whose source is in this article.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<JsonRelation>,
+}
+
+/// A relation in our JSON schema (version 2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JsonRelation {
+    /// Stable id, from the same counter as annotation ids (assigned on import when
+    /// missing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// Relation type id.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The source annotation's id.
+    pub from: u64,
+    /// The target annotation's id.
+    pub to: u64,
+    /// The source's article id (written for readers; not needed on import).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_article: Option<String>,
+    /// The target's article id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_article: Option<String>,
+    /// Free-text note.
+    #[serde(default)]
+    pub note: String,
+    /// Attributes, sorted by key.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+    /// When it was made (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<Timestamp>,
+    /// When it last changed (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<Timestamp>,
 }
 
 /// Our whole JSON document.
@@ -85,8 +122,14 @@ pub struct JsonExport {
     /// The label set.
     #[serde(default)]
     pub labels: Vec<Label>,
+    /// The relation types (`None` in a schema-1 file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation_types: Option<Vec<RelationType>>,
     /// The articles.
     pub articles: Vec<JsonArticle>,
+    /// Links between annotations, in id order.
+    #[serde(default)]
+    pub relations: Vec<JsonRelation>,
 }
 
 fn default_schema() -> u32 {
@@ -132,7 +175,50 @@ pub fn json_article(doc: &Document) -> JsonArticle {
             .iter()
             .map(|a| json_annotation(text, a))
             .collect(),
+        relations: Vec::new(),
     }
+}
+
+/// One relation in our schema, with the articles of its ends.
+pub fn json_relation(session: &Session, ends: &Ends<'_>, r: &Relation) -> JsonRelation {
+    let article = |id| {
+        ends.get(id)
+            .and_then(|(n, _)| session.documents.get(n))
+            .map(|d| d.article.id.clone())
+    };
+    JsonRelation {
+        id: Some(r.id.0),
+        kind: r.kind.clone(),
+        from: r.from.0,
+        to: r.to.0,
+        from_article: article(r.from),
+        to_article: article(r.to),
+        note: r.note.clone(),
+        attributes: r.attributes.clone(),
+        created: Some(r.created),
+        modified: Some(r.modified),
+    }
+}
+
+/// The JSONL lines: each article with the relations whose source is in it.
+pub(super) fn jsonl_articles(session: &Session) -> impl Iterator<Item = JsonArticle> + '_ {
+    let ends = Ends::of(session);
+    let mut per_article: Vec<Vec<JsonRelation>> = vec![Vec::new(); session.documents.len()];
+    for r in session.relations.iter() {
+        if let Some((n, _)) = ends.get(r.from)
+            && let Some(list) = per_article.get_mut(n)
+        {
+            list.push(json_relation(session, &ends, r));
+        }
+    }
+    session
+        .documents
+        .iter()
+        .zip(per_article)
+        .map(|(doc, relations)| JsonArticle {
+            relations,
+            ..json_article(doc)
+        })
 }
 
 /// The session in our schema.
@@ -141,6 +227,15 @@ pub fn to_json_export(session: &Session) -> JsonExport {
         schema: JSON_SCHEMA,
         offset_unit: OFFSET_UNIT.to_owned(),
         labels: session.labels.clone(),
+        relation_types: Some(session.relation_types.clone()),
         articles: session.documents.iter().map(json_article).collect(),
+        relations: {
+            let ends = Ends::of(session);
+            session
+                .relations
+                .iter()
+                .map(|r| json_relation(session, &ends, r))
+                .collect()
+        },
     }
 }

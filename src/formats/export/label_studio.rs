@@ -1,16 +1,34 @@
-//! Label Studio tasks: one task per article with its span results.
+//! Label Studio tasks: one task per article with its span results, and a relation
+//! result (`{"type": "relation", "from_id", "to_id", "direction", "labels"}`) after them
+//! for each relation inside the article.
 
 use serde_json::{Value, json};
 
-use super::{OFFSET_UNIT, live};
+use super::{Ends, OFFSET_UNIT, live};
 use crate::model::Session;
 
 pub(super) fn label_studio(session: &Session) -> Value {
+    let ends = Ends::of(session);
+    let mut relations: Vec<Vec<Value>> = vec![Vec::new(); session.documents.len()];
+    for r in session.relations.iter() {
+        if let Some(n) = ends.same_article(r)
+            && let Some(list) = relations.get_mut(n)
+        {
+            list.push(json!({
+                "type": "relation",
+                "from_id": format!("a{}", r.from),
+                "to_id": format!("a{}", r.to),
+                "direction": "right",
+                "labels": [r.kind],
+            }));
+        }
+    }
     let tasks: Vec<Value> = session
         .documents
         .iter()
-        .map(|doc| {
-            let result: Vec<Value> = live(doc)
+        .zip(relations)
+        .map(|(doc, links)| {
+            let mut result: Vec<Value> = live(doc)
                 .map(|a| {
                     let mut item = json!({
                         "id": format!("a{}", a.id),
@@ -34,6 +52,7 @@ pub(super) fn label_studio(session: &Session) -> Value {
                     item
                 })
                 .collect();
+            result.extend(links);
             json!({
                 "data": {
                     "text": doc.article.text.as_str(),

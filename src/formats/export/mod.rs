@@ -1,6 +1,5 @@
 //! Exports: our JSON schema (and JSONL), doccano, Label Studio, W3C Web Annotation and
 //! brat standoff. Offsets are Unicode code points (chars) unless a field says otherwise.
-
 //!
 //! One file per format: [`json`] (our schema, also JSONL), [`doccano`], [`label_studio`],
 //! [`w3c`] and [`brat`]; this module has what they share and the entry points.
@@ -15,15 +14,16 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::model::{Annotation, Document, Session};
+use crate::model::{Annotation, AnnotationId, Document, Relation, Session};
 
 pub use brat::{brat_ann, brat_conf, write_brat};
 pub use json::{
-    JsonAnnotation, JsonArticle, JsonExport, json_annotation, json_article, to_json_export,
+    JsonAnnotation, JsonArticle, JsonExport, JsonRelation, json_annotation, json_article,
+    to_json_export,
 };
 
-/// Version of our JSON schema.
-pub const JSON_SCHEMA: u32 = 1;
+/// Version of our JSON schema. Version 2 added `relations` and `relation_types`.
+pub const JSON_SCHEMA: u32 = 2;
 
 /// The unit of `start`/`end` in every export.
 pub const OFFSET_UNIT: &str = "codepoint";
@@ -132,8 +132,8 @@ pub enum ExportError {
 pub fn export_string(session: &Session, format: ExportFormat) -> Option<String> {
     let mut out = match format {
         ExportFormat::Json => serde_json::to_string_pretty(&to_json_export(session)).ok()?,
-        ExportFormat::Jsonl => jsonl(session.documents.iter().map(json_article)),
-        ExportFormat::Doccano => jsonl(session.documents.iter().map(doccano::doccano_line)),
+        ExportFormat::Jsonl => jsonl(json::jsonl_articles(session)),
+        ExportFormat::Doccano => doccano::doccano(session),
         ExportFormat::LabelStudio => {
             serde_json::to_string_pretty(&label_studio::label_studio(session)).ok()?
         }
@@ -147,7 +147,7 @@ pub fn export_string(session: &Session, format: ExportFormat) -> Option<String> 
     Some(out)
 }
 
-fn jsonl<T: Serialize>(items: impl Iterator<Item = T>) -> String {
+pub(super) fn jsonl<T: Serialize>(items: impl Iterator<Item = T>) -> String {
     let mut out = String::new();
     for item in items {
         if let Ok(line) = serde_json::to_string(&item) {
@@ -156,6 +156,74 @@ fn jsonl<T: Serialize>(items: impl Iterator<Item = T>) -> String {
         }
     }
     out
+}
+
+/// Where every annotation of a session is (the article's index), for exports that
+/// place relations. Built only when the session has relations.
+pub(super) struct Ends<'a>(std::collections::HashMap<AnnotationId, (usize, &'a Annotation)>);
+
+impl<'a> Ends<'a> {
+    pub(super) fn of(session: &'a Session) -> Self {
+        if session.relations.is_empty() {
+            return Self(std::collections::HashMap::new());
+        }
+        Self(
+            session
+                .documents
+                .iter()
+                .enumerate()
+                .flat_map(|(n, d)| d.annotations.iter().map(move |a| (a.id, (n, a))))
+                .collect(),
+        )
+    }
+
+    /// The article index and annotation of `id`.
+    pub(super) fn get(&self, id: AnnotationId) -> Option<(usize, &'a Annotation)> {
+        self.0.get(&id).copied()
+    }
+
+    /// The article index of a relation both of whose ends are placed (not orphans) in
+    /// that one article: what formats without cross-document links can write.
+    pub(super) fn same_article(&self, relation: &Relation) -> Option<usize> {
+        match (self.get(relation.from), self.get(relation.to)) {
+            (Some((a, x)), Some((b, y))) if a == b && !x.orphan && !y.orphan => Some(a),
+            _ => None,
+        }
+    }
+}
+
+/// What an export leaves out, in words, for the person to see (`gloss export` prints it
+/// on stderr; the app shows it). Empty when nothing is lost.
+pub fn export_warnings(session: &Session, format: ExportFormat) -> Vec<String> {
+    if session.relations.is_empty() || matches!(format, ExportFormat::Json | ExportFormat::Jsonl) {
+        return Vec::new();
+    }
+    let ends = Ends::of(session);
+    let mut across = 0;
+    let mut orphaned = 0;
+    for r in session.relations.iter() {
+        match (ends.get(r.from), ends.get(r.to)) {
+            (Some((_, x)), Some((_, y))) if x.orphan || y.orphan => orphaned += 1,
+            (Some((a, _)), Some((b, _))) if a != b && format != ExportFormat::W3c => {
+                across += 1;
+            }
+            _ => {}
+        }
+    }
+    let mut warnings = Vec::new();
+    if across > 0 {
+        warnings.push(format!(
+            "{across} cross-article relation(s) cannot be written in {} and were left out",
+            format.name()
+        ));
+    }
+    if orphaned > 0 {
+        warnings.push(format!(
+            "{orphaned} relation(s) with an orphaned end were left out of {}, like the orphans",
+            format.name()
+        ));
+    }
+    warnings
 }
 
 pub(super) fn live(doc: &Document) -> impl Iterator<Item = &Annotation> {

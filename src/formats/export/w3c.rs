@@ -1,12 +1,17 @@
 //! W3C Web Annotation (JSON-LD): an `AnnotationCollection` with a quote and a position
-//! selector per annotation.
+//! selector per annotation, and each relation as an annotation with the `linking`
+//! motivation: its target is the source annotation, its body a `SpecificResource` that is
+//! the target annotation (plus a `tagging` body with the relation type and a
+//! `commenting` one with its note). The model allows several bodies of mixed kinds, and
+//! `linking` is its motivation for exactly this ("to link to a resource related to the
+//! target"). Relations work across articles here: annotations are named by their ids.
 
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use super::live;
-use crate::model::Session;
+use super::{Ends, live};
+use crate::model::{Relation, Session};
 
 pub(super) fn w3c(session: &Session) -> Value {
     let items: Vec<Value> = session
@@ -65,12 +70,65 @@ pub(super) fn w3c(session: &Session) -> Value {
             })
         })
         .collect();
+    let ends = Ends::of(session);
+    let mut items = items;
+    items.extend(
+        session
+            .relations
+            .iter()
+            .filter(|r| {
+                // Orphans are left out of this export, so links to them are too.
+                [r.from, r.to]
+                    .iter()
+                    .all(|&id| ends.get(id).is_some_and(|(_, a)| !a.orphan))
+            })
+            .map(linking),
+    );
     json!({
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "type": "AnnotationCollection",
         "label": "Gloss export (TextPositionSelector offsets in code points)",
         "total": items.len(),
         "first": { "type": "AnnotationPage", "items": items },
+    })
+}
+
+/// A relation as a Web Annotation.
+fn linking(r: &Relation) -> Value {
+    let mut body = vec![
+        json!({
+            "type": "SpecificResource",
+            "source": format!("urn:gloss:annotation:{}", r.to),
+        }),
+        json!({
+            "type": "TextualBody",
+            "purpose": "tagging",
+            "value": r.kind,
+        }),
+    ];
+    if !r.note.is_empty() {
+        body.push(json!({
+            "type": "TextualBody",
+            "purpose": "commenting",
+            "value": r.note,
+        }));
+    }
+    for (key, value) in &r.attributes {
+        body.push(json!({
+            "type": "TextualBody",
+            "purpose": "describing",
+            "value": format!("{key}: {value}"),
+        }));
+    }
+    json!({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": format!("urn:gloss:relation:{}", r.id),
+        "type": "Annotation",
+        "motivation": "linking",
+        "created": r.created.to_rfc3339(),
+        "modified": r.modified.to_rfc3339(),
+        "body": body,
+        "target": format!("urn:gloss:annotation:{}", r.from),
     })
 }
 
