@@ -268,5 +268,7 @@ fn check_lists_200k_orphans() {
     let report = gloss::cli::check_report(&loaded);
     assert_eq!(report.matches(" is an orphan: ").count(), 200_000);
     assert!(report.contains("annotation 199999 is an orphan: \"gone 199998\""));
-    assert!(report.ends_with("1 article(s), 200000 annotation(s), 200000 orphan(s)\n"));
+    assert!(report.ends_with(
+        "1 article(s), 200000 annotation(s), 200000 orphan(s), 0 relation(s), 0 with an orphaned end\n"
+    ));
 }

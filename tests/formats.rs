@@ -795,7 +795,7 @@ fn json_export_field_by_field() {
     let session = export_session_fixture();
     let out = export_string(&session, ExportFormat::Json).unwrap();
     let json: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(json["schema"], 1);
+    assert_eq!(json["schema"], 2);
     assert_eq!(json["offset_unit"], "codepoint");
     let label_ids: Vec<&str> = json["labels"]
         .as_array()

@@ -240,7 +240,7 @@ fn export_json_through_the_dialog() {
     harness.run();
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    assert_eq!(json["schema"], 1);
+    assert_eq!(json["schema"], 2);
     let article = &json["articles"][0];
     let a = &article["annotations"][0];
     assert_eq!(a["label"], "claim");
