@@ -1,0 +1,205 @@
+//! Import of doccano JSONL: sequence labelling (`label`), `entities`, and relation mode
+//! (`entities` with ids + `relations`).
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::{ImportError, Imported, ensure_label, malformed};
+use crate::model::{
+    Annotation, AnnotationId, Article, ArticleIds, Document, Label, Relation, RelationType,
+    Session, Text, Timestamp, article_id_from,
+};
+
+#[derive(Deserialize)]
+struct DoccanoLine {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    text: String,
+    #[serde(default)]
+    label: Vec<(usize, usize, String)>,
+    #[serde(default)]
+    entities: Vec<DoccanoEntity>,
+    /// Relation mode: links between this line's entities.
+    #[serde(default)]
+    relations: Vec<DoccanoRelation>,
+}
+
+#[derive(Deserialize)]
+struct DoccanoEntity {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    start_offset: usize,
+    end_offset: usize,
+    label: String,
+}
+
+#[derive(Deserialize)]
+struct DoccanoRelation {
+    from_id: serde_json::Value,
+    to_id: serde_json::Value,
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+/// Import doccano JSONL (`label: [[start, end, "LABEL"]]`, or `entities`), one article
+/// per line. Labels are matched to session labels by id, then by name, case-insensitively.
+pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> {
+    let mut session = Session::new();
+    let mut article_ids = ArticleIds::default();
+    let mut moved = Vec::new();
+    for (line_no, line) in data.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed: DoccanoLine = serde_json::from_str(line)
+            .map_err(|e| malformed(path, "doccano JSONL", line_no, &e))?;
+        let wanted = match &parsed.id {
+            Some(serde_json::Value::String(s)) => article_id_from(s),
+            Some(serde_json::Value::Number(n)) => format!("doc-{n}"),
+            _ => format!("doc-{}", line_no + 1),
+        };
+        let title = parsed
+            .text
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.trim().chars().take(80).collect())
+            .unwrap_or_else(|| wanted.clone());
+        let id = article_ids.claim(&wanted);
+        let mut doc = Document::new(Article::new(&id, &title, "", Text::new(parsed.text)));
+        let spans = parsed
+            .label
+            .into_iter()
+            .map(|(start, end, label)| (None, start, end, label))
+            .chain(
+                parsed
+                    .entities
+                    .into_iter()
+                    .map(|e| (e.id, e.start_offset, e.end_offset, e.label)),
+            );
+        let mut annotations = Vec::new();
+        // The line's entity ids (their JSON text) → the annotations made for them.
+        let mut entity_ids: std::collections::HashMap<String, AnnotationId> =
+            std::collections::HashMap::new();
+        for (entity, start, end, label) in spans {
+            let text = &doc.article.text;
+            let quote = text
+                .slice(start.min(end)..end.max(start))
+                .filter(|q| start < end && !q.trim().is_empty())
+                .ok_or_else(|| ImportError::Invalid {
+                    path: path.to_owned(),
+                    message: format!(
+                        "line {}: span [{start}, {end}, {label:?}] is outside the text ({} code points), empty or only whitespace",
+                        line_no + 1,
+                        text.char_len()
+                    ),
+                })?
+                .to_owned();
+            let label_id = match_label(&mut session, &label);
+            let mut annotation = Annotation {
+                id: session.allocate_id(),
+                label: label_id,
+                start,
+                end,
+                text: quote,
+                prefix: String::new(),
+                suffix: String::new(),
+                note: String::new(),
+                attributes: std::collections::BTreeMap::new(),
+                created: Timestamp::default(),
+                modified: Timestamp::default(),
+                orphan: false,
+            };
+            annotation.refresh_context(text);
+            if let Some(entity) = entity
+                && entity_ids
+                    .insert(entity.to_string(), annotation.id)
+                    .is_some()
+            {
+                return Err(ImportError::Invalid {
+                    path: path.to_owned(),
+                    message: format!("line {}: entity id {entity} appears twice", line_no + 1),
+                });
+            }
+            annotations.push(annotation);
+        }
+        let mut line_links = std::collections::HashSet::new();
+        for (k, r) in parsed.relations.into_iter().enumerate() {
+            let invalid = |message: String| ImportError::Invalid {
+                path: path.to_owned(),
+                message: format!("line {}, relation #{}: {message}", line_no + 1, k + 1),
+            };
+            let end = |value: &serde_json::Value, which: &str| {
+                entity_ids.get(&value.to_string()).copied().ok_or_else(|| {
+                    invalid(format!("its {which} entity {value} is not on this line"))
+                })
+            };
+            if r.kind.trim().is_empty() {
+                return Err(invalid("its type is empty".to_owned()));
+            }
+            let (from, to) = (end(&r.from_id, "source")?, end(&r.to_id, "target")?);
+            if from == to {
+                return Err(invalid(format!("it links entity {} to itself", r.from_id)));
+            }
+            let kind = match_relation_type(&mut session, &r.kind);
+            if !line_links.insert((kind.clone(), from, to)) {
+                return Err(invalid(format!(
+                    "it repeats a {} link from entity {} to entity {}",
+                    r.kind, r.from_id, r.to_id
+                )));
+            }
+            let id = crate::model::RelationId(session.allocate_id().0);
+            session.relations.push(Relation {
+                id,
+                kind,
+                from,
+                to,
+                note: String::new(),
+                attributes: std::collections::BTreeMap::new(),
+                created: Timestamp::default(),
+                modified: Timestamp::default(),
+            });
+        }
+        doc.annotations = annotations.into();
+        doc.sort();
+        for (aid, how) in doc.reanchor_all() {
+            moved.push((id.clone(), aid, how));
+        }
+        session.documents.push(doc);
+    }
+    if session.documents.is_empty() {
+        return Err(ImportError::Invalid {
+            path: path.to_owned(),
+            message: "no documents in the file".to_owned(),
+        });
+    }
+    Ok(Imported { session, moved })
+}
+
+/// The relation type with this id or name (case-insensitively), created when missing.
+fn match_relation_type(session: &mut Session, name: &str) -> String {
+    if let Some(kind) = session
+        .relation_types
+        .iter()
+        .find(|t| t.id.eq_ignore_ascii_case(name) || t.name.eq_ignore_ascii_case(name))
+    {
+        return kind.id.clone();
+    }
+    let color = Label::palette_color(session.relation_types.len() + 1);
+    session
+        .relation_types
+        .push(RelationType::new(name, name, color));
+    name.to_owned()
+}
+
+fn match_label(session: &mut Session, name: &str) -> String {
+    if let Some(label) = session
+        .labels
+        .iter()
+        .find(|l| l.id.eq_ignore_ascii_case(name) || l.name.eq_ignore_ascii_case(name))
+    {
+        return label.id.clone();
+    }
+    ensure_label(session, name);
+    name.to_owned()
+}
