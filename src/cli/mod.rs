@@ -1,0 +1,180 @@
+//! Headless subcommands over the model and formats, one file each: [`new`],
+//! [`import`], [`export`], [`check`]. Exit codes: 0 ok, 1 `check` found problems,
+//! 2 bad input or usage.
+
+mod check;
+mod export;
+mod import;
+mod new;
+
+pub use check::check_report;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+use clap::builder::PossibleValue;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::formats::{ExportFormat, ImportFormat};
+
+/// Read and annotate articles: spoilers, quotes and claims.
+///
+/// With no subcommand, opens the desktop app with the given articles and/or session.
+#[derive(Debug, Parser)]
+#[command(name = "gloss", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// A headless subcommand; without one, the app opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Articles (.txt, .md, .html) and/or a session (.ron) to open in the app.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Open the files in a real window, render a few frames, write a PNG and exit.
+    #[arg(long, value_name = "OUT.png")]
+    pub screenshot: Option<PathBuf>,
+}
+
+/// The headless subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a session from article files.
+    New {
+        /// The session file to write.
+        #[arg(short, long, value_name = "SESSION.ron")]
+        output: PathBuf,
+        /// Replace the output if it exists (the old file is kept as .bak).
+        #[arg(long)]
+        force: bool,
+        /// Article files (.txt, .md, .html).
+        #[arg(required = true, value_name = "ARTICLE")]
+        articles: Vec<PathBuf>,
+    },
+    /// Create a session from an annotated dataset.
+    Import {
+        /// Input format (default: from the extension; .jsonl is doccano).
+        #[arg(long)]
+        format: Option<ImportFormat>,
+        /// The file to import.
+        #[arg(value_name = "INPUT")]
+        input: PathBuf,
+        /// The session file to write.
+        #[arg(short, long, value_name = "SESSION.ron")]
+        output: PathBuf,
+        /// Replace the output if it exists (the old file is kept as .bak).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Export a session's annotations.
+    Export {
+        /// Output format; offsets are Unicode code points unless a field says otherwise.
+        #[arg(long, default_value = "json")]
+        format: ExportFormat,
+        /// The session to export.
+        #[arg(value_name = "SESSION.ron")]
+        session: PathBuf,
+        /// Output file (a folder for brat); standard output when omitted.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Let a brat export replace files in an existing folder.
+        #[arg(long)]
+        force: bool,
+        /// Export article files that changed on disk as they are now, re-anchoring the
+        /// annotations (default: the text stored in the session).
+        #[arg(long)]
+        update_sources: bool,
+    },
+    /// Verify hashes, anchors and offsets; print a summary per article.
+    Check {
+        /// The session to check.
+        #[arg(value_name = "SESSION.ron")]
+        session: PathBuf,
+        /// Re-anchor to article files that changed on disk and report the result (the
+        /// session file is not written).
+        #[arg(long)]
+        update_sources: bool,
+    },
+}
+
+impl ValueEnum for ExportFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Self::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()).help(self.title()))
+    }
+}
+
+impl ValueEnum for ImportFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Self::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
+}
+
+/// Run a headless subcommand. Errors are bad input (exit 2).
+pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::New {
+            output,
+            force,
+            articles,
+        } => new::run(&output, force, &articles),
+        Command::Import {
+            format,
+            input,
+            output,
+            force,
+        } => import::run(format, &input, &output, force),
+        Command::Export {
+            format,
+            session,
+            output,
+            force,
+            update_sources,
+        } => export::run(format, &session, output.as_deref(), force, update_sources),
+        Command::Check {
+            session,
+            update_sources,
+        } => check::run(&session, update_sources),
+    }
+}
+
+pub(super) fn refuse_overwrite(output: &Path, force: bool) -> anyhow::Result<()> {
+    if output.exists() && !force {
+        bail!(
+            "output exists; pass --force to replace it (the old file is kept as .bak): {}",
+            output.display()
+        );
+    }
+    Ok(())
+}
+
+pub(super) fn absolute_source(mut article: crate::model::Article) -> crate::model::Article {
+    if let Ok(abs) = std::path::absolute(&article.source) {
+        article.source = abs.to_string_lossy().into_owned();
+    }
+    article
+}
+
+pub(super) fn write_stdout(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        // A closed pipe (`gloss export … | head`) is not an error worth reporting.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
+    }
+}
+
+pub(super) fn say(message: &str) {
+    let _ = writeln!(std::io::stderr(), "{message}");
+}
+
+pub(super) fn warn(message: &str) {
+    let _ = writeln!(std::io::stderr(), "warning: {message}");
+}
