@@ -296,12 +296,9 @@ impl GlossApp {
                         egui::Id::unique(("reader", doc.article.id.as_str())),
                     )
                 });
-            let links = relations::reader_links(
-                &self.session,
-                doc,
-                self.selected,
-                self.links.rows(&self.session, self.selected, self.revision),
-            );
+            let links = self
+                .links
+                .reader_links(&self.session, doc, self.selected, self.revision);
             let view = ReaderView {
                 annotations: &doc.annotations,
                 revision: self.revision,
@@ -316,7 +313,7 @@ impl GlossApp {
                 shield: self.settings.shield,
                 revealed: &self.revealed,
                 font_size: self.settings.font_size,
-                links: &links,
+                links,
             };
             let output = reader.ui(ui, &view);
             if let Some(id) = output.clicked {

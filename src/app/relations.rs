@@ -85,6 +85,8 @@ pub struct LinkRow {
 pub struct LinkCache {
     key: Option<(AnnotationId, u64)>,
     rows: Vec<LinkRow>,
+    /// What the reader of one article draws, for the same key.
+    drawn: Option<(String, Vec<super::reader::ReaderLink>)>,
 }
 
 impl LinkCache {
@@ -98,13 +100,38 @@ impl LinkCache {
         let Some(selected) = selected else {
             self.key = None;
             self.rows.clear();
+            self.drawn = None;
             return &self.rows;
         };
         if self.key != Some((selected, revision)) {
             self.key = Some((selected, revision));
             self.rows = link_rows(app_session, selected);
+            self.drawn = None;
         }
         &self.rows
+    }
+
+    /// What the reader of `doc` draws for `selected` at `revision` (worked out once:
+    /// finding the selected annotation in a long article is a scan).
+    pub fn reader_links(
+        &mut self,
+        session: &crate::model::Session,
+        doc: &crate::model::Document,
+        selected: Option<AnnotationId>,
+        revision: u64,
+    ) -> &[super::reader::ReaderLink] {
+        self.rows(session, selected, revision);
+        let fresh = self
+            .drawn
+            .as_ref()
+            .is_some_and(|(article, _)| *article == doc.article.id);
+        if !fresh {
+            let links = reader_links(session, doc, selected, &self.rows);
+            self.drawn = Some((doc.article.id.clone(), links));
+        }
+        self.drawn
+            .as_ref()
+            .map_or(&[], |(_, links)| links.as_slice())
     }
 }
 
