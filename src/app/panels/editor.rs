@@ -136,40 +136,10 @@ pub fn editor_ui(
                     .get(&spec.key)
                     .cloned()
                     .unwrap_or_default();
-                if spec.choices.is_empty() {
-                    let mut edited = value.clone();
-                    let r = ui
-                        .add(
-                            egui::TextEdit::singleline(&mut edited)
-                                .desired_width(200.0)
-                                .id_salt(("attr", id, &spec.key)),
-                        )
-                        .labelled_by(key_label.id);
-                    if r.changed() {
-                        commands.push(Command::SetAttribute(id, spec.key.clone(), edited));
-                    }
-                } else {
-                    egui::ComboBox::from_id_salt(("choice", id, &spec.key))
-                        .selected_text(if value.is_empty() {
-                            "—"
-                        } else {
-                            value.as_str()
-                        })
-                        .show_ui(ui, |ui| {
-                            for choice in &spec.choices {
-                                if ui.selectable_label(*choice == value, choice).clicked()
-                                    && *choice != value
-                                {
-                                    commands.push(Command::SetAttribute(
-                                        id,
-                                        spec.key.clone(),
-                                        choice.clone(),
-                                    ));
-                                }
-                            }
-                        })
-                        .response
-                        .labelled_by(key_label.id);
+                if let Some(new) =
+                    super::attribute_value_ui(ui, spec, &value, id, key_label.id, 200.0)
+                {
+                    commands.push(Command::SetAttribute(id, spec.key.clone(), new));
                 }
                 ui.label("");
                 ui.end_row();

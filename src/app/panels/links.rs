@@ -92,46 +92,19 @@ pub fn links_ui(
                     .unwrap_or_default();
                 ui.horizontal(|ui| {
                     let key_label = ui.weak(&spec.key);
-                    if spec.choices.is_empty() {
-                        let mut edited = value.clone();
-                        let r = ui
-                            .add(
-                                egui::TextEdit::singleline(&mut edited)
-                                    .desired_width(160.0)
-                                    .id_salt(("link-attr", relation.id, &spec.key)),
-                            )
-                            .labelled_by(key_label.id);
-                        if r.changed() {
-                            commands.push(Command::Relation(RelationCommand::SetAttribute(
-                                relation.id,
-                                spec.key.clone(),
-                                edited,
-                            )));
-                        }
-                    } else {
-                        egui::ComboBox::from_id_salt(("link-choice", relation.id, &spec.key))
-                            .selected_text(if value.is_empty() {
-                                "—"
-                            } else {
-                                value.as_str()
-                            })
-                            .show_ui(ui, |ui| {
-                                for choice in &spec.choices {
-                                    if ui.selectable_label(*choice == value, choice).clicked()
-                                        && *choice != value
-                                    {
-                                        commands.push(Command::Relation(
-                                            RelationCommand::SetAttribute(
-                                                relation.id,
-                                                spec.key.clone(),
-                                                choice.clone(),
-                                            ),
-                                        ));
-                                    }
-                                }
-                            })
-                            .response
-                            .labelled_by(key_label.id);
+                    if let Some(new) = super::attribute_value_ui(
+                        ui,
+                        spec,
+                        &value,
+                        ("link", relation.id),
+                        key_label.id,
+                        160.0,
+                    ) {
+                        commands.push(Command::Relation(RelationCommand::SetAttribute(
+                            relation.id,
+                            spec.key.clone(),
+                            new,
+                        )));
                     }
                 });
             }

@@ -27,3 +27,40 @@ pub fn shorten(s: &str, max: usize) -> String {
     }
     out
 }
+
+/// The value of an attribute with a spec: a choice box when the spec lists choices, a
+/// text field otherwise. Returns the new value when the person changed it. `salt` tells
+/// the widgets of different owners apart; `label` names them for accessibility.
+pub fn attribute_value_ui(
+    ui: &mut egui::Ui,
+    spec: &crate::model::AttributeSpec,
+    value: &str,
+    salt: impl std::hash::Hash + std::fmt::Debug + Copy,
+    label: egui::Id,
+    width: f32,
+) -> Option<String> {
+    if spec.choices.is_empty() {
+        let mut edited = value.to_owned();
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut edited)
+                    .desired_width(width)
+                    .id_salt(("attr", salt, &spec.key)),
+            )
+            .labelled_by(label);
+        return r.changed().then_some(edited);
+    }
+    let mut picked = None;
+    egui::ComboBox::from_id_salt(("choice", salt, &spec.key))
+        .selected_text(if value.is_empty() { "—" } else { value })
+        .show_ui(ui, |ui| {
+            for choice in &spec.choices {
+                if ui.selectable_label(choice == value, choice).clicked() && choice != value {
+                    picked = Some(choice.clone());
+                }
+            }
+        })
+        .response
+        .labelled_by(label);
+    picked
+}

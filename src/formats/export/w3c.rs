@@ -24,25 +24,7 @@ pub(super) fn w3c(session: &Session) -> Value {
                 } else {
                     file_uri(&doc.article.source)
                 };
-                let mut body = vec![json!({
-                    "type": "TextualBody",
-                    "purpose": "tagging",
-                    "value": a.label,
-                })];
-                if !a.note.is_empty() {
-                    body.push(json!({
-                        "type": "TextualBody",
-                        "purpose": "commenting",
-                        "value": a.note,
-                    }));
-                }
-                for (key, value) in &a.attributes {
-                    body.push(json!({
-                        "type": "TextualBody",
-                        "purpose": "describing",
-                        "value": format!("{key}: {value}"),
-                    }));
-                }
+                let body = textual_bodies(&a.label, &a.note, &a.attributes);
                 json!({
                     "@context": "http://www.w3.org/ns/anno.jsonld",
                     "id": format!("urn:gloss:annotation:{}", a.id),
@@ -93,33 +75,31 @@ pub(super) fn w3c(session: &Session) -> Value {
     })
 }
 
+/// The tag (label or relation type), the note (`commenting`) and each attribute
+/// (`describing`) as textual bodies.
+fn textual_bodies(
+    tag: &str,
+    note: &str,
+    attributes: &std::collections::BTreeMap<String, String>,
+) -> Vec<Value> {
+    let text = |purpose: &str, value: &str| json!({"type": "TextualBody", "purpose": purpose, "value": value});
+    let mut body = vec![text("tagging", tag)];
+    if !note.is_empty() {
+        body.push(text("commenting", note));
+    }
+    for (key, value) in attributes {
+        body.push(text("describing", &format!("{key}: {value}")));
+    }
+    body
+}
+
 /// A relation as a Web Annotation.
 fn linking(r: &Relation) -> Value {
-    let mut body = vec![
-        json!({
-            "type": "SpecificResource",
-            "source": format!("urn:gloss:annotation:{}", r.to),
-        }),
-        json!({
-            "type": "TextualBody",
-            "purpose": "tagging",
-            "value": r.kind,
-        }),
-    ];
-    if !r.note.is_empty() {
-        body.push(json!({
-            "type": "TextualBody",
-            "purpose": "commenting",
-            "value": r.note,
-        }));
-    }
-    for (key, value) in &r.attributes {
-        body.push(json!({
-            "type": "TextualBody",
-            "purpose": "describing",
-            "value": format!("{key}: {value}"),
-        }));
-    }
+    let mut body = vec![json!({
+        "type": "SpecificResource",
+        "source": format!("urn:gloss:annotation:{}", r.to),
+    })];
+    body.extend(textual_bodies(&r.kind, &r.note, &r.attributes));
     json!({
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": format!("urn:gloss:relation:{}", r.id),

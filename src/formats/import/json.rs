@@ -91,16 +91,7 @@ pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
     let mut moved = Vec::new();
     for (mut doc, annotations) in pending {
         for (k, mut a) in annotations.into_iter().enumerate() {
-            let id = match a.id {
-                Some(id) => id,
-                None => {
-                    while used.contains(&next) {
-                        next += 1;
-                    }
-                    used.insert(next);
-                    next
-                }
-            };
+            let id = a.id.unwrap_or_else(|| fresh_id(&mut used, &mut next));
             let invalid = |message: String| ImportError::Invalid {
                 path: path.to_owned(),
                 message: format!(
@@ -128,6 +119,16 @@ pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
     session.relations = relations.into();
     session.fix_next_id();
     Ok(Imported { session, moved })
+}
+
+/// The first id from `next` on that is not used yet (then used). Amortised O(1): `next`
+/// only grows.
+fn fresh_id(used: &mut std::collections::BTreeSet<u64>, next: &mut u64) -> u64 {
+    while used.contains(next) {
+        *next += 1;
+    }
+    used.insert(*next);
+    *next
 }
 
 /// Reserve the relations' explicit ids (before any id is generated, so none is taken).
@@ -175,16 +176,7 @@ fn relations_from_json(
     let mut links = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(relations.len());
     for (k, r) in relations.into_iter().enumerate() {
-        let id = match r.id {
-            Some(id) => id,
-            None => {
-                while used.contains(&next) {
-                    next += 1;
-                }
-                used.insert(next);
-                next
-            }
-        };
+        let id = r.id.unwrap_or_else(|| fresh_id(used, &mut next));
         let fail = |message: String| Err(format!("relation #{} (id {id}): {message}", k + 1));
         for (end, at) in [("source", r.from), ("target", r.to)] {
             if !annotations.contains(&at) {
