@@ -360,8 +360,8 @@ fn json_import_refuses_broken_relations_naming_them() {
             "relation #2 (id 4): it repeats relation 3 (speaker from 2 to 1)",
         ),
         (
-            json!([{"id": 1, "type": "speaker", "from": 2, "to": 1}]),
-            "relation #1 (id 1): the id is already used by an annotation or relation",
+            json!([{"id": 9_007_199_254_740_992_u64, "type": "speaker", "from": 2, "to": 1}]),
+            "the id is larger than 9007199254740991",
         ),
     ];
     for (relations, expected) in cases {
@@ -372,6 +372,21 @@ fn json_import_refuses_broken_relations_naming_them() {
         assert!(error.ends_with("/in/links.json"), "{error}");
         assert_eq!(error.lines().count(), 1);
     }
+    // A relation id an annotation (or an earlier relation) already has is given a fresh
+    // one: nothing in a file refers to relation ids.
+    let imported = import_json(
+        &json_with(&json!([
+            {"id": 1, "type": "speaker", "from": 2, "to": 1},
+            {"id": 1, "type": "same_as", "from": 1, "to": 2, "note": "odd"},
+        ])),
+        Path::new("x.json"),
+    )
+    .unwrap()
+    .session;
+    let ids: Vec<u64> = imported.relations.iter().map(|r| r.id.0).collect();
+    assert_eq!(ids, [3, 4]);
+    assert_eq!(imported.relations[1].note, "odd");
+    assert_eq!(imported.next_id, 5);
     // Types the file does not declare are created (schema 1 style) …
     let imported = import_json(
         &json_with(&json!([{"type": "paraphrases", "from": 2, "to": 1}])),

@@ -11,7 +11,7 @@ use crate::model::{
 
 /// Import our JSON schema from a string (`path` for messages).
 pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
-    let export: JsonExport =
+    let mut export: JsonExport =
         serde_json::from_str(data).map_err(|e| malformed(path, "JSON", 0, &e))?;
     // Schema 1 had no relation types: such a file gets the default ones.
     let declared_types = export.relation_types.is_some();
@@ -83,9 +83,11 @@ pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
             }
         }
     }
-    reserve_relation_ids(&export.relations, &mut used).map_err(|message| ImportError::Invalid {
-        path: path.to_owned(),
-        message,
+    reserve_relation_ids(&mut export.relations, &mut used).map_err(|message| {
+        ImportError::Invalid {
+            path: path.to_owned(),
+            message,
+        }
     })?;
     let mut next = 1u64;
     let mut moved = Vec::new();
@@ -132,11 +134,13 @@ fn fresh_id(used: &mut std::collections::BTreeSet<u64>, next: &mut u64) -> u64 {
 }
 
 /// Reserve the relations' explicit ids (before any id is generated, so none is taken).
+/// Nothing in a file refers to a relation's id, so an id that an annotation or an earlier
+/// relation already has is not an error: that relation gets a fresh id instead.
 fn reserve_relation_ids(
-    relations: &[JsonRelation],
+    relations: &mut [JsonRelation],
     used: &mut std::collections::BTreeSet<u64>,
 ) -> Result<(), String> {
-    for (k, r) in relations.iter().enumerate() {
+    for (k, r) in relations.iter_mut().enumerate() {
         let Some(id) = r.id else { continue };
         if id > MAX_ANNOTATION_ID {
             return Err(format!(
@@ -145,10 +149,7 @@ fn reserve_relation_ids(
             ));
         }
         if !used.insert(id) {
-            return Err(format!(
-                "relation #{} (id {id}): the id is already used by an annotation or relation",
-                k + 1
-            ));
+            r.id = None;
         }
     }
     Ok(())
