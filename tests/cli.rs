@@ -340,6 +340,84 @@ fn json_round_trips_through_import_and_export() {
 }
 
 #[test]
+fn our_jsonl_imports_back_with_every_annotation_and_link() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // The example session: three articles, 40 annotations, 15 links.
+    let out = gloss(
+        &manifest_dir(),
+        &["export", "--format", "jsonl", "sessions/example.ron"],
+    );
+    assert_code(&out, 0);
+    let jsonl = stdout(&out);
+    std::fs::write(dir.path().join("all.jsonl"), &jsonl).expect("write");
+    // No --format: the content says it is Gloss JSONL, not doccano (which once read it
+    // as three articles with no annotations at all).
+    let out = gloss(dir.path(), &["import", "all.jsonl", "-o", "back.ron"]);
+    assert_code(&out, 0);
+    let said = stderr(&out);
+    assert!(said.contains("all.jsonl as jsonl"), "{said}");
+    assert!(
+        said.contains("3 article(s), 40 annotation(s), 15 relation(s)"),
+        "{said}"
+    );
+    let again = stdout(&gloss(
+        dir.path(),
+        &["export", "--format", "jsonl", "back.ron"],
+    ));
+    // Identical but for where the article files are (relative to each session file).
+    let without_sources = |jsonl: &str| -> Vec<Value> {
+        jsonl
+            .lines()
+            .map(|l| {
+                let mut v: Value = serde_json::from_str(l).expect("JSON line");
+                v.as_object_mut().expect("object").remove("source");
+                v
+            })
+            .collect()
+    };
+    assert!(
+        without_sources(&again) == without_sources(&jsonl),
+        "export → import → export changed more than the sources"
+    );
+
+    // Forced as doccano, it is refused instead of losing every annotation.
+    let out = gloss(
+        dir.path(),
+        &[
+            "import",
+            "--format",
+            "doccano",
+            "all.jsonl",
+            "-o",
+            "lost.ron",
+        ],
+    );
+    let line = assert_one_error_line(&out, "all.jsonl");
+    assert!(
+        line.contains("line 1: this is a Gloss JSONL line"),
+        "{line}"
+    );
+    assert!(!dir.path().join("lost.ron").exists());
+}
+
+#[test]
+fn formats_gloss_cannot_import_yet_are_named_not_misread() {
+    let dir = folder_with_session();
+    for (format, expected) in [
+        ("label-studio", "this looks like Label Studio tasks"),
+        ("w3c", "this looks like W3C Web Annotation"),
+    ] {
+        let out = gloss(dir.path(), &["export", "--format", format, "s.ron"]);
+        assert_code(&out, 0);
+        let file = format!("from.{format}.json");
+        std::fs::write(dir.path().join(&file), stdout(&out)).expect("write");
+        let out = gloss(dir.path(), &["import", &file, "-o", "x.ron"]);
+        let line = assert_one_error_line(&out, &file);
+        assert!(line.contains(expected), "{line}");
+    }
+}
+
+#[test]
 fn import_doccano() {
     let dir = tempfile::tempdir().expect("temp dir");
     let text = "Zoë said “no” 🌊 twice.";

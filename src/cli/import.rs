@@ -1,4 +1,5 @@
-//! `gloss import`: a session from an annotated dataset (our JSON, doccano).
+//! `gloss import`: a session from an annotated dataset (our JSON or JSONL, doccano). The
+//! format is told by the content unless `--format` says it, and is printed.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -13,8 +14,11 @@ pub(super) fn run(
     force: bool,
 ) -> anyhow::Result<ExitCode> {
     refuse_overwrite(output, force)?;
-    let format = format.unwrap_or_else(|| ImportFormat::guess(input));
-    let imported = formats::import_file(input, format)?;
+    let (format, imported) = match format {
+        Some(format) => (format, formats::import_file(input, format)?),
+        None => formats::import_file_detecting(input)?,
+    };
+    say(&format!("reading {} as {}", input.display(), format.name()));
     for (article, id, how) in &imported.moved {
         warn(&format!(
             "article {article:?}, annotation {id}: text did not match its offsets; {how}"
@@ -22,10 +26,11 @@ pub(super) fn run(
     }
     formats::save_session(&imported.session, output)?;
     say(&format!(
-        "wrote {} with {} article(s), {} annotation(s)",
+        "wrote {} with {} article(s), {} annotation(s), {} relation(s)",
         output.display(),
         imported.session.documents.len(),
-        imported.session.annotation_count()
+        imported.session.annotation_count(),
+        imported.session.relations.len()
     ));
     Ok(ExitCode::SUCCESS)
 }

@@ -53,7 +53,7 @@ pub enum Command {
     },
     /// Create a session from an annotated dataset.
     Import {
-        /// Input format (default: from the extension; .jsonl is doccano).
+        /// Input format (default: told by the content, and printed).
         #[arg(long)]
         format: Option<ImportFormat>,
         /// The file to import.

@@ -23,6 +23,9 @@ struct DoccanoLine {
     /// Relation mode: links between this line's entities.
     #[serde(default)]
     relations: Vec<DoccanoRelation>,
+    /// Not doccano: a Gloss JSONL line has it (refused, never read as zero spans).
+    #[serde(default)]
+    annotations: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -52,8 +55,21 @@ pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> 
         if line.trim().is_empty() {
             continue;
         }
-        let parsed: DoccanoLine = serde_json::from_str(line)
-            .map_err(|e| malformed(path, "doccano JSONL", line_no, &e))?;
+        let gloss_line = || ImportError::Invalid {
+            path: path.to_owned(),
+            message: format!(
+                "line {}: this is a Gloss JSONL line (it has \"annotations\"), not doccano: import it with --format jsonl, or without --format",
+                line_no + 1
+            ),
+        };
+        let parsed: DoccanoLine = match serde_json::from_str(line) {
+            Ok(parsed) => parsed,
+            Err(_) if has_key(line, "annotations") => return Err(gloss_line()),
+            Err(e) => return Err(malformed(path, "doccano JSONL", line_no, &e)),
+        };
+        if parsed.annotations.is_some() && parsed.label.is_empty() && parsed.entities.is_empty() {
+            return Err(gloss_line());
+        }
         let wanted = match &parsed.id {
             Some(serde_json::Value::String(s)) => article_id_from(s),
             Some(serde_json::Value::Number(n)) => format!("doc-{n}"),
@@ -174,6 +190,12 @@ pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> 
         });
     }
     Ok(Imported { session, moved })
+}
+
+/// True when `line` is a JSON object with the top-level key `key`.
+fn has_key(line: &str, key: &str) -> bool {
+    serde_json::from_str::<std::collections::HashMap<String, serde::de::IgnoredAny>>(line)
+        .is_ok_and(|keys| keys.contains_key(key))
 }
 
 /// The relation type with this id or name (case-insensitively), created when missing.

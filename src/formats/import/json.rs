@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::{ImportError, Imported, ensure_label, malformed};
-use crate::formats::export::{JsonAnnotation, JsonExport, JsonRelation};
+use crate::formats::export::{JsonAnnotation, JsonArticle, JsonExport, JsonRelation};
 use crate::model::{
     Annotation, AnnotationId, Article, ArticleIds, Document, Label, MAX_ANNOTATION_ID, Relation,
     RelationId, RelationType, Session, Text,
@@ -11,8 +11,46 @@ use crate::model::{
 
 /// Import our JSON schema from a string (`path` for messages).
 pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
-    let mut export: JsonExport =
+    let export: JsonExport =
         serde_json::from_str(data).map_err(|e| malformed(path, "JSON", 0, &e))?;
+    from_export(export, path)
+}
+
+/// Import our JSON Lines: one article object per line, each with the relations whose
+/// source is in it (what `--format jsonl` exports).
+pub fn import_jsonl(data: &str, path: &Path) -> Result<Imported, ImportError> {
+    let mut articles = Vec::new();
+    let mut relations = Vec::new();
+    for (line_no, line) in data.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut article: JsonArticle =
+            serde_json::from_str(line).map_err(|e| malformed(path, "Gloss JSONL", line_no, &e))?;
+        relations.append(&mut article.relations);
+        articles.push(article);
+    }
+    if articles.is_empty() {
+        return Err(ImportError::Invalid {
+            path: path.to_owned(),
+            message: "no articles in the file".to_owned(),
+        });
+    }
+    from_export(
+        JsonExport {
+            schema: crate::formats::export::JSON_SCHEMA,
+            offset_unit: crate::formats::export::OFFSET_UNIT.to_owned(),
+            labels: Vec::new(),
+            relation_types: None,
+            articles,
+            relations,
+        },
+        path,
+    )
+}
+
+/// A session from our schema, parsed.
+fn from_export(mut export: JsonExport, path: &Path) -> Result<Imported, ImportError> {
     // Schema 1 had no relation types: such a file gets the default ones.
     let declared_types = export.relation_types.is_some();
     let mut session = Session {

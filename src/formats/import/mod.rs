@@ -2,13 +2,15 @@
 //! required; relations refer to annotation ids) in [`json`], and doccano JSONL (with its
 //! relation mode) in [`doccano`]; what they share is here.
 
+mod detect;
 mod doccano;
 mod json;
 
 use std::path::{Path, PathBuf};
 
+pub use detect::detect;
 pub use doccano::import_doccano;
-pub use json::import_json;
+pub use json::{import_json, import_jsonl};
 
 use crate::model::{Anchoring, AnnotationId, Label, Session};
 
@@ -17,18 +19,21 @@ use crate::model::{Anchoring, AnnotationId, Label, Session};
 pub enum ImportFormat {
     /// Our JSON schema.
     Json,
+    /// Our JSON Lines (one article per line).
+    Jsonl,
     /// doccano JSONL.
     Doccano,
 }
 
 impl ImportFormat {
     /// Every format.
-    pub const ALL: [Self; 2] = [Self::Json, Self::Doccano];
+    pub const ALL: [Self; 3] = [Self::Json, Self::Jsonl, Self::Doccano];
 
     /// The command-line name.
     pub fn name(self) -> &'static str {
         match self {
             Self::Json => "json",
+            Self::Jsonl => "jsonl",
             Self::Doccano => "doccano",
         }
     }
@@ -36,14 +41,6 @@ impl ImportFormat {
     /// Parse a command-line name.
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|f| f.name() == name)
-    }
-
-    /// Guess from the file: `.jsonl` is doccano, anything else our JSON.
-    pub fn guess(path: &Path) -> Self {
-        match path.extension().and_then(|e| e.to_str()) {
-            Some("jsonl") => Self::Doccano,
-            _ => Self::Json,
-        }
     }
 }
 
@@ -98,9 +95,29 @@ pub fn import_file(path: &Path, format: ImportFormat) -> Result<Imported, Import
         path: path.to_owned(),
         reason: e.into_io(),
     })?;
+    import_data(&data, path, format)
+}
+
+/// Read a file and import it in the format its content shows ([`detect`]); returns the
+/// format too, so the person can be told.
+pub fn import_file_detecting(path: &Path) -> Result<(ImportFormat, Imported), ImportError> {
+    use super::input::{MAX_IMPORT_BYTES, read_regular_text};
+    let data = read_regular_text(path, MAX_IMPORT_BYTES).map_err(|e| ImportError::Read {
+        path: path.to_owned(),
+        reason: e.into_io(),
+    })?;
+    let format = detect(&data).map_err(|message| ImportError::Invalid {
+        path: path.to_owned(),
+        message,
+    })?;
+    Ok((format, import_data(&data, path, format)?))
+}
+
+fn import_data(data: &str, path: &Path, format: ImportFormat) -> Result<Imported, ImportError> {
     let mut imported = match format {
-        ImportFormat::Json => import_json(&data, path)?,
-        ImportFormat::Doccano => import_doccano(&data, path)?,
+        ImportFormat::Json => import_json(data, path)?,
+        ImportFormat::Jsonl => import_jsonl(data, path)?,
+        ImportFormat::Doccano => import_doccano(data, path)?,
     };
     // Relative article sources are relative to the file that names them.
     let base = path.parent().filter(|p| !p.as_os_str().is_empty());
