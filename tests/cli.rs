@@ -499,6 +499,52 @@ fn import_refuses_bad_input_and_writes_nothing() {
 }
 
 #[test]
+fn skip_invalid_imports_the_rest_and_lists_every_skipped_record() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Four lines: one is cut off (its span is never read), one span runs past its text,
+    // and a link's target is that span.
+    let data = [
+        r#"{"text": "Ada wrote the first program.", "label": [[0, 3, "person"]]}"#,
+        r#"{"text": "cut off", "label": [[0, 3, "#,
+        r#"{"text": "Short.", "entities": [{"id": 1, "start_offset": 0, "end_offset": 5, "label": "claim"}, {"id": 2, "start_offset": 2, "end_offset": 40, "label": "claim"}], "relations": [{"id": 9, "from_id": 1, "to_id": 2, "type": "supports"}]}"#,
+        r#"{"text": "Grace found a bug.", "label": [[0, 5, "person"]]}"#,
+    ]
+    .join("\n");
+    std::fs::write(dir.path().join("mixed.jsonl"), data).expect("write");
+
+    // Without the switch nothing is written and the first bad record is named.
+    let out = gloss(dir.path(), &["import", "mixed.jsonl", "-o", "s.ron"]);
+    let line = assert_one_error_line(&out, "mixed.jsonl");
+    assert!(line.contains("line 2"), "{line}");
+    assert!(!dir.path().join("s.ron").exists());
+
+    let out = gloss(
+        dir.path(),
+        &["import", "--skip-invalid", "mixed.jsonl", "-o", "s.ron"],
+    );
+    assert_code(&out, 0);
+    let said = stderr(&out);
+    let skipped: Vec<&str> = said
+        .lines()
+        .filter(|l| l.contains("skipped line"))
+        .collect();
+    assert_eq!(skipped.len(), 3, "{said}");
+    assert!(
+        skipped[0].contains("line 2") && skipped[0].ends_with("mixed.jsonl"),
+        "{said}"
+    );
+    assert!(
+        skipped[1].contains("line 3") && skipped[1].contains("outside the text"),
+        "{said}"
+    );
+    assert!(skipped[2].contains("line 3, relation #1"), "{said}");
+    assert!(
+        said.contains("read 4 annotation(s) and 1 relation(s); imported 3 article(s), 3 annotation(s), 0 relation(s); skipped 3 invalid record(s)"),
+        "{said}"
+    );
+}
+
+#[test]
 fn import_refuses_to_overwrite_without_force() {
     let dir = folder_with_session();
     let before = std::fs::read_to_string(dir.path().join("s.ron")).expect("session");

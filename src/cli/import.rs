@@ -5,20 +5,21 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::{refuse_overwrite, say, warn};
-use crate::formats::{self, ImportFormat};
+use crate::formats::{self, ImportFormat, ImportOptions};
 
 pub(super) fn run(
     format: Option<ImportFormat>,
+    options: ImportOptions,
     input: &Path,
     output: &Path,
     force: bool,
 ) -> anyhow::Result<ExitCode> {
     refuse_overwrite(output, force)?;
-    let (format, imported) = match format {
-        Some(format) => (format, formats::import_file(input, format)?),
-        None => formats::import_file_detecting(input)?,
-    };
-    say(&format!("reading {} as {}", input.display(), format.name()));
+    let (format, imported) = formats::import_path(input, format, options)?;
+    say(&format!("read {} as {}", input.display(), format.name()));
+    for skipped in &imported.skipped {
+        warn(&format!("skipped {skipped}: {}", input.display()));
+    }
     for (article, id, how) in &imported.moved {
         warn(&format!(
             "article {article:?}, annotation {id}: text did not match its offsets; {how}"
@@ -26,11 +27,9 @@ pub(super) fn run(
     }
     formats::save_session(&imported.session, output)?;
     say(&format!(
-        "wrote {} with {} article(s), {} annotation(s), {} relation(s)",
-        output.display(),
-        imported.session.documents.len(),
-        imported.session.annotation_count(),
-        imported.session.relations.len()
+        "{}; wrote {}",
+        imported.summary(),
+        output.display()
     ));
     Ok(ExitCode::SUCCESS)
 }

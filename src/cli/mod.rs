@@ -56,7 +56,14 @@ pub enum Command {
         /// Input format (default: told by the content, and printed).
         #[arg(long)]
         format: Option<ImportFormat>,
-        /// The file to import.
+        /// Import what can be imported and list every invalid record on stderr, instead
+        /// of stopping at the first.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Label Studio: take each task's predictions instead of its annotations.
+        #[arg(long)]
+        predictions: bool,
+        /// The file (or brat folder) to import.
         #[arg(value_name = "INPUT")]
         input: PathBuf,
         /// The session file to write.
@@ -127,10 +134,21 @@ pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
         } => new::run(&output, force, &articles),
         Command::Import {
             format,
+            skip_invalid,
+            predictions,
             input,
             output,
             force,
-        } => import::run(format, &input, &output, force),
+        } => import::run(
+            format,
+            crate::formats::ImportOptions {
+                skip_invalid,
+                predictions,
+            },
+            &input,
+            &output,
+            force,
+        ),
         Command::Export {
             format,
             session,

@@ -10,7 +10,10 @@ pub mod session_file;
 
 pub use article::{ARTICLE_EXTENSIONS, ArticleError, MAX_ARTICLE_BYTES, load_article};
 pub use export::{ExportError, ExportFormat, export_session};
-pub use import::{ImportError, ImportFormat, import_file, import_file_detecting};
+pub use import::{
+    ImportError, ImportFormat, ImportOptions, Imported, import_file, import_file_detecting,
+    import_path,
+};
 pub use session_file::{
     ArticleReport, LoadedSession, SESSION_EXTENSION, SESSION_VERSION, SessionFileError,
     load_session, save_session, write_atomic, write_atomic_keeping_backup,

@@ -1,14 +1,12 @@
 //! Import of doccano JSONL: sequence labelling (`label`), `entities`, and relation mode
 //! (`entities` with ids + `relations`).
 
-use std::path::Path;
-
 use serde::Deserialize;
 
-use super::{ImportError, Imported, ensure_label, malformed};
+use super::{ImportError, Imported, Tally, ensure_label};
 use crate::model::{
     Annotation, AnnotationId, Article, ArticleIds, Document, Label, Relation, RelationType,
-    Session, Text, Timestamp, article_id_from,
+    Session, Text, article_id_from,
 };
 
 #[derive(Deserialize)]
@@ -47,7 +45,7 @@ struct DoccanoRelation {
 
 /// Import doccano JSONL (`label: [[start, end, "LABEL"]]`, or `entities`), one article
 /// per line. Labels are matched to session labels by id, then by name, case-insensitively.
-pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> {
+pub(super) fn import_doccano(data: &str, mut tally: Tally<'_>) -> Result<Imported, ImportError> {
     let mut session = Session::new();
     let mut article_ids = ArticleIds::default();
     let mut moved = Vec::new();
@@ -55,21 +53,25 @@ pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> 
         if line.trim().is_empty() {
             continue;
         }
-        let gloss_line = || ImportError::Invalid {
-            path: path.to_owned(),
-            message: format!(
+        let gloss_line = |tally: &Tally<'_>| {
+            tally.fatal(format!(
                 "line {}: this is a Gloss JSONL line (it has \"annotations\"), not doccano: import it with --format jsonl, or without --format",
                 line_no + 1
-            ),
+            ))
         };
         let parsed: DoccanoLine = match serde_json::from_str(line) {
             Ok(parsed) => parsed,
-            Err(_) if has_key(line, "annotations") => return Err(gloss_line()),
-            Err(e) => return Err(malformed(path, "doccano JSONL", line_no, &e)),
+            Err(_) if has_key(line, "annotations") => return Err(gloss_line(&tally)),
+            Err(e) => {
+                tally.invalid(format!("line {}: not a doccano line: {e}", line_no + 1))?;
+                continue;
+            }
         };
         if parsed.annotations.is_some() && parsed.label.is_empty() && parsed.entities.is_empty() {
-            return Err(gloss_line());
+            return Err(gloss_line(&tally));
         }
+        tally.annotations_read += parsed.label.len() + parsed.entities.len();
+        tally.relations_read += parsed.relations.len();
         let wanted = match &parsed.id {
             Some(serde_json::Value::String(s)) => article_id_from(s),
             Some(serde_json::Value::Number(n)) => format!("doc-{n}"),
@@ -99,18 +101,18 @@ pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> 
             std::collections::HashMap::new();
         for (entity, start, end, label) in spans {
             let text = &doc.article.text;
-            let quote = text
+            let Some(quote) = text
                 .slice(start.min(end)..end.max(start))
                 .filter(|q| start < end && !q.trim().is_empty())
-                .ok_or_else(|| ImportError::Invalid {
-                    path: path.to_owned(),
-                    message: format!(
-                        "line {}: span [{start}, {end}, {label:?}] is outside the text ({} code points), empty or only whitespace",
-                        line_no + 1,
-                        text.char_len()
-                    ),
-                })?
-                .to_owned();
+            else {
+                tally.invalid(format!(
+                    "line {}: span [{start}, {end}, {label:?}] is outside the text ({} code points), empty or only whitespace",
+                    line_no + 1,
+                    text.char_len()
+                ))?;
+                continue;
+            };
+            let quote = quote.to_owned();
             let label_id = match_label(&mut session, &label);
             let mut annotation = Annotation {
                 id: session.allocate_id(),
@@ -122,47 +124,65 @@ pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> 
                 suffix: String::new(),
                 note: String::new(),
                 attributes: std::collections::BTreeMap::new(),
-                created: Timestamp::default(),
-                modified: Timestamp::default(),
+                created: tally.now,
+                modified: tally.now,
                 orphan: false,
             };
             annotation.refresh_context(text);
-            if let Some(entity) = entity
-                && entity_ids
-                    .insert(entity.to_string(), annotation.id)
-                    .is_some()
+            if let Some(entity) = &entity
+                && entity_ids.contains_key(&entity.to_string())
             {
-                return Err(ImportError::Invalid {
-                    path: path.to_owned(),
-                    message: format!("line {}: entity id {entity} appears twice", line_no + 1),
-                });
+                tally.invalid(format!(
+                    "line {}: entity id {entity} appears twice",
+                    line_no + 1
+                ))?;
+                continue;
+            }
+            if let Some(entity) = entity {
+                entity_ids.insert(entity.to_string(), annotation.id);
             }
             annotations.push(annotation);
         }
         let mut line_links = std::collections::HashSet::new();
         for (k, r) in parsed.relations.into_iter().enumerate() {
-            let invalid = |message: String| ImportError::Invalid {
-                path: path.to_owned(),
-                message: format!("line {}, relation #{}: {message}", line_no + 1, k + 1),
+            let checked = (|| {
+                let end = |value: &serde_json::Value, which: &str| {
+                    entity_ids
+                        .get(&value.to_string())
+                        .copied()
+                        .ok_or_else(|| format!("its {which} entity {value} is not on this line"))
+                };
+                if r.kind.trim().is_empty() {
+                    return Err("its type is empty".to_owned());
+                }
+                let (from, to) = (end(&r.from_id, "source")?, end(&r.to_id, "target")?);
+                if from == to {
+                    return Err(format!("it links entity {} to itself", r.from_id));
+                }
+                Ok((from, to))
+            })();
+            let (from, to) = match checked {
+                Ok(ends) => ends,
+                Err(message) => {
+                    tally.invalid(format!(
+                        "line {}, relation #{}: {message}",
+                        line_no + 1,
+                        k + 1
+                    ))?;
+                    continue;
+                }
             };
-            let end = |value: &serde_json::Value, which: &str| {
-                entity_ids.get(&value.to_string()).copied().ok_or_else(|| {
-                    invalid(format!("its {which} entity {value} is not on this line"))
-                })
-            };
-            if r.kind.trim().is_empty() {
-                return Err(invalid("its type is empty".to_owned()));
-            }
-            let (from, to) = (end(&r.from_id, "source")?, end(&r.to_id, "target")?);
-            if from == to {
-                return Err(invalid(format!("it links entity {} to itself", r.from_id)));
-            }
             let kind = match_relation_type(&mut session, &r.kind);
             if !line_links.insert((kind.clone(), from, to)) {
-                return Err(invalid(format!(
-                    "it repeats a {} link from entity {} to entity {}",
-                    r.kind, r.from_id, r.to_id
-                )));
+                tally.invalid(format!(
+                    "line {}, relation #{}: it repeats a {} link from entity {} to entity {}",
+                    line_no + 1,
+                    k + 1,
+                    r.kind,
+                    r.from_id,
+                    r.to_id
+                ))?;
+                continue;
             }
             let id = crate::model::RelationId(session.allocate_id().0);
             session.relations.push(Relation {
@@ -172,8 +192,8 @@ pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> 
                 to,
                 note: String::new(),
                 attributes: std::collections::BTreeMap::new(),
-                created: Timestamp::default(),
-                modified: Timestamp::default(),
+                created: tally.now,
+                modified: tally.now,
             });
         }
         doc.annotations = annotations.into();
@@ -184,12 +204,9 @@ pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> 
         session.documents.push(doc);
     }
     if session.documents.is_empty() {
-        return Err(ImportError::Invalid {
-            path: path.to_owned(),
-            message: "no documents in the file".to_owned(),
-        });
+        return Err(tally.fatal("no documents in the file".to_owned()));
     }
-    Ok(Imported { session, moved })
+    Ok(tally.finish(session, moved))
 }
 
 /// True when `line` is a JSON object with the top-level key `key`.

@@ -1,40 +1,43 @@
 //! Import of our JSON schema (1 and 2): articles, annotations with their ids, relations.
 
-use std::path::Path;
-
-use super::{ImportError, Imported, ensure_label, malformed};
+use super::{ImportError, Imported, Tally, ensure_label, malformed};
 use crate::formats::export::{JsonAnnotation, JsonArticle, JsonExport, JsonRelation};
 use crate::model::{
     Annotation, AnnotationId, Article, ArticleIds, Document, Label, MAX_ANNOTATION_ID, Relation,
     RelationId, RelationType, Session, Text,
 };
 
-/// Import our JSON schema from a string (`path` for messages).
-pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
+/// Import our JSON schema from a string.
+pub(super) fn import_json(data: &str, tally: Tally<'_>) -> Result<Imported, ImportError> {
     let export: JsonExport =
-        serde_json::from_str(data).map_err(|e| malformed(path, "JSON", 0, &e))?;
-    from_export(export, path)
+        serde_json::from_str(data).map_err(|e| malformed(tally.path(), "JSON", 0, &e))?;
+    from_export(export, tally)
 }
 
 /// Import our JSON Lines: one article object per line, each with the relations whose
 /// source is in it (what `--format jsonl` exports).
-pub fn import_jsonl(data: &str, path: &Path) -> Result<Imported, ImportError> {
+pub(super) fn import_jsonl(data: &str, mut tally: Tally<'_>) -> Result<Imported, ImportError> {
     let mut articles = Vec::new();
     let mut relations = Vec::new();
     for (line_no, line) in data.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let mut article: JsonArticle =
-            serde_json::from_str(line).map_err(|e| malformed(path, "Gloss JSONL", line_no, &e))?;
+        let mut article: JsonArticle = match serde_json::from_str(line) {
+            Ok(article) => article,
+            Err(e) => {
+                tally.invalid(format!(
+                    "line {}: not a Gloss JSONL article: {e}",
+                    line_no + 1
+                ))?;
+                continue;
+            }
+        };
         relations.append(&mut article.relations);
         articles.push(article);
     }
     if articles.is_empty() {
-        return Err(ImportError::Invalid {
-            path: path.to_owned(),
-            message: "no articles in the file".to_owned(),
-        });
+        return Err(tally.fatal("no articles in the file".to_owned()));
     }
     from_export(
         JsonExport {
@@ -45,12 +48,14 @@ pub fn import_jsonl(data: &str, path: &Path) -> Result<Imported, ImportError> {
             articles,
             relations,
         },
-        path,
+        tally,
     )
 }
 
 /// A session from our schema, parsed.
-fn from_export(mut export: JsonExport, path: &Path) -> Result<Imported, ImportError> {
+fn from_export(mut export: JsonExport, mut tally: Tally<'_>) -> Result<Imported, ImportError> {
+    tally.annotations_read = export.articles.iter().map(|a| a.annotations.len()).sum();
+    tally.relations_read = export.relations.len();
     // Schema 1 had no relation types: such a file gets the default ones.
     let declared_types = export.relation_types.is_some();
     let mut session = Session {
@@ -64,12 +69,11 @@ fn from_export(mut export: JsonExport, path: &Path) -> Result<Imported, ImportEr
         documents: Vec::new(),
         next_id: 1,
     };
-    let unit = OffsetUnit::parse(&export.offset_unit).ok_or_else(|| ImportError::Invalid {
-        path: path.to_owned(),
-        message: format!(
+    let unit = OffsetUnit::parse(&export.offset_unit).ok_or_else(|| {
+        tally.fatal(format!(
             "unknown offset_unit {:?} (codepoint, utf16 or utf8)",
             export.offset_unit
-        ),
+        ))
     })?;
     let mut article_ids = ArticleIds::default();
     let mut pending = Vec::new();
@@ -96,54 +100,50 @@ fn from_export(mut export: JsonExport, path: &Path) -> Result<Imported, ImportEr
     }
     // Explicit ids first, so generated ones never collide with them.
     let mut used: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new();
-    for (doc, annotations) in &pending {
-        for (k, a) in annotations.iter().enumerate() {
-            let Some(id) = a.id else { continue };
-            if id > MAX_ANNOTATION_ID {
-                return Err(ImportError::Invalid {
-                    path: path.to_owned(),
-                    message: format!(
-                        "article {:?}, annotation #{}: id {id} is larger than {MAX_ANNOTATION_ID}, the largest id Gloss keeps",
-                        doc.article.id,
-                        k + 1
-                    ),
-                });
+    for (doc, annotations) in &mut pending {
+        let mut k = 0;
+        let mut failed = None;
+        annotations.retain(|a| {
+            k += 1;
+            let Some(id) = a.id else { return true };
+            let problem = if id > MAX_ANNOTATION_ID {
+                format!("id {id} is larger than {MAX_ANNOTATION_ID}, the largest id Gloss keeps")
+            } else if !used.insert(id) {
+                format!("annotation id {id} appears twice")
+            } else {
+                return true;
+            };
+            if failed.is_none() {
+                failed = tally
+                    .invalid(format!(
+                        "article {:?}, annotation #{k}: {problem}",
+                        doc.article.id
+                    ))
+                    .err();
             }
-            if !used.insert(id) {
-                return Err(ImportError::Invalid {
-                    path: path.to_owned(),
-                    message: format!(
-                        "article {:?}, annotation #{}: annotation id {id} appears twice",
-                        doc.article.id,
-                        k + 1
-                    ),
-                });
-            }
+            false
+        });
+        if let Some(error) = failed {
+            return Err(error);
         }
     }
-    reserve_relation_ids(&mut export.relations, &mut used).map_err(|message| {
-        ImportError::Invalid {
-            path: path.to_owned(),
-            message,
-        }
-    })?;
+    reserve_relation_ids(&mut export.relations, &mut used).map_err(|m| tally.fatal(m))?;
     let mut next = 1u64;
     let mut moved = Vec::new();
     for (mut doc, annotations) in pending {
         for (k, mut a) in annotations.into_iter().enumerate() {
             let id = a.id.unwrap_or_else(|| fresh_id(&mut used, &mut next));
-            let invalid = |message: String| ImportError::Invalid {
-                path: path.to_owned(),
-                message: format!(
+            let converted = unit.to_chars(&doc.article.text, &mut a).and_then(|()| {
+                annotation_from_json(&mut session, &doc, a, AnnotationId(id), tally.now)
+            });
+            match converted {
+                Ok(annotation) => doc.annotations.push(annotation),
+                Err(message) => tally.invalid(format!(
                     "article {:?}, annotation #{} (id {id}): {message}",
                     doc.article.id,
                     k + 1
-                ),
-            };
-            unit.to_chars(&doc.article.text, &mut a).map_err(invalid)?;
-            let annotation =
-                annotation_from_json(&mut session, &doc, a, AnnotationId(id)).map_err(invalid)?;
-            doc.annotations.push(annotation);
+                ))?,
+            }
         }
         doc.sort();
         for (id, how) in doc.reanchor_all() {
@@ -151,14 +151,16 @@ fn from_export(mut export: JsonExport, path: &Path) -> Result<Imported, ImportEr
         }
         session.documents.push(doc);
     }
-    let relations = relations_from_json(&mut session, export.relations, &mut used, declared_types)
-        .map_err(|message| ImportError::Invalid {
-            path: path.to_owned(),
-            message,
-        })?;
+    let relations = relations_from_json(
+        &mut session,
+        export.relations,
+        &mut used,
+        declared_types,
+        &mut tally,
+    )?;
     session.relations = relations.into();
     session.fix_next_id();
-    Ok(Imported { session, moved })
+    Ok(tally.finish(session, moved))
 }
 
 /// The first id from `next` on that is not used yet (then used). Amortised O(1): `next`
@@ -202,7 +204,8 @@ fn relations_from_json(
     relations: Vec<JsonRelation>,
     used: &mut std::collections::BTreeSet<u64>,
     declared_types: bool,
-) -> Result<Vec<Relation>, String> {
+    tally: &mut Tally<'_>,
+) -> Result<Vec<Relation>, ImportError> {
     if relations.is_empty() {
         return Ok(Vec::new());
     }
@@ -216,34 +219,18 @@ fn relations_from_json(
     let mut out = Vec::with_capacity(relations.len());
     for (k, r) in relations.into_iter().enumerate() {
         let id = r.id.unwrap_or_else(|| fresh_id(used, &mut next));
-        let fail = |message: String| Err(format!("relation #{} (id {id}): {message}", k + 1));
-        for (end, at) in [("source", r.from), ("target", r.to)] {
-            if !annotations.contains(&at) {
-                return fail(format!("its {end}, annotation {at}, is not in the file"));
-            }
-        }
-        if r.from == r.to {
-            return fail(format!("it links annotation {} to itself", r.from));
+        if let Err(message) = check_relation(session, &annotations, &links, &r, declared_types) {
+            tally.invalid(format!("relation #{} (id {id}): {message}", k + 1))?;
+            continue;
         }
         if session.relation_type(&r.kind).is_none() {
-            if declared_types {
-                return fail(format!(
-                    "its type {:?} is not among the file's relation_types",
-                    r.kind
-                ));
-            }
             let color = Label::palette_color(session.relation_types.len() + 1);
             session
                 .relation_types
                 .push(RelationType::new(&r.kind, &r.kind, color));
         }
-        if let Some(first) = links.insert((r.kind.clone(), r.from, r.to), id) {
-            return fail(format!(
-                "it repeats relation {first} ({} from {} to {})",
-                r.kind, r.from, r.to
-            ));
-        }
-        let created = r.created.unwrap_or_default();
+        links.insert((r.kind.clone(), r.from, r.to), id);
+        let created = r.created.unwrap_or(tally.now);
         out.push(Relation {
             id: RelationId(id),
             kind: r.kind,
@@ -257,6 +244,37 @@ fn relations_from_json(
     }
     out.sort_by_key(|r| r.id);
     Ok(out)
+}
+
+/// Why a relation of the file cannot be imported, if it cannot.
+fn check_relation(
+    session: &Session,
+    annotations: &std::collections::HashSet<u64>,
+    links: &std::collections::HashMap<(String, u64, u64), u64>,
+    r: &JsonRelation,
+    declared_types: bool,
+) -> Result<(), String> {
+    for (end, at) in [("source", r.from), ("target", r.to)] {
+        if !annotations.contains(&at) {
+            return Err(format!("its {end}, annotation {at}, is not in the file"));
+        }
+    }
+    if r.from == r.to {
+        return Err(format!("it links annotation {} to itself", r.from));
+    }
+    if declared_types && session.relation_type(&r.kind).is_none() {
+        return Err(format!(
+            "its type {:?} is not among the file's relation_types",
+            r.kind
+        ));
+    }
+    if let Some(first) = links.get(&(r.kind.clone(), r.from, r.to)) {
+        return Err(format!(
+            "it repeats relation {first} ({} from {} to {})",
+            r.kind, r.from, r.to
+        ));
+    }
+    Ok(())
 }
 
 /// The unit of `start`/`end` in an imported JSON file.
@@ -312,6 +330,7 @@ fn annotation_from_json(
     doc: &Document,
     a: JsonAnnotation,
     id: AnnotationId,
+    now: crate::model::Timestamp,
 ) -> Result<Annotation, String> {
     let text = &doc.article.text;
     if a.start > a.end {
@@ -336,7 +355,7 @@ fn annotation_from_json(
             a.start, a.end
         ));
     }
-    let created = a.created.unwrap_or_default();
+    let created = a.created.unwrap_or(now);
     let mut annotation = Annotation {
         id,
         label: a.label,

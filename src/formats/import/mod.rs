@@ -9,8 +9,6 @@ mod json;
 use std::path::{Path, PathBuf};
 
 pub use detect::detect;
-pub use doccano::import_doccano;
-pub use json::{import_json, import_jsonl};
 
 use crate::model::{Anchoring, AnnotationId, Label, Session};
 
@@ -86,38 +84,171 @@ pub struct Imported {
     pub session: Session,
     /// Annotations whose `text` did not match their offsets and were moved or orphaned.
     pub moved: Vec<(String, AnnotationId, Anchoring)>,
+    /// How many annotations (spans) the file has, imported or skipped.
+    pub annotations_read: usize,
+    /// How many relations the file has, imported or skipped.
+    pub relations_read: usize,
+    /// Every record left out under `skip_invalid`, with where it is and why.
+    pub skipped: Vec<String>,
+}
+
+impl Imported {
+    /// The summary line: what was read and what was written.
+    pub fn summary(&self) -> String {
+        format!(
+            "read {} annotation(s) and {} relation(s); imported {} article(s), {} annotation(s), {} relation(s){}",
+            self.annotations_read,
+            self.relations_read,
+            self.session.documents.len(),
+            self.session.annotation_count(),
+            self.session.relations.len(),
+            if self.skipped.is_empty() {
+                String::new()
+            } else {
+                format!("; skipped {} invalid record(s)", self.skipped.len())
+            }
+        )
+    }
+}
+
+/// How to import.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Leave out records that cannot be imported (each listed in [`Imported::skipped`])
+    /// instead of failing.
+    pub skip_invalid: bool,
+    /// Label Studio: take each task's `predictions` instead of its `annotations`.
+    pub predictions: bool,
+}
+
+/// What an importer has read so far, and the rule for invalid records: fail, or skip and
+/// list them.
+pub(super) struct Tally<'a> {
+    path: &'a Path,
+    skip_invalid: bool,
+    pub(super) annotations_read: usize,
+    pub(super) relations_read: usize,
+    pub(super) skipped: Vec<String>,
+    /// Time stamp for records that have none (the import's time, never 1970).
+    pub(super) now: crate::model::Timestamp,
+}
+
+impl<'a> Tally<'a> {
+    pub(super) fn new(path: &'a Path, options: ImportOptions) -> Self {
+        Self {
+            path,
+            skip_invalid: options.skip_invalid,
+            annotations_read: 0,
+            relations_read: 0,
+            skipped: Vec::new(),
+            now: crate::model::Timestamp::now(),
+        }
+    }
+
+    /// A record that cannot be imported: an error, or (skipping) noted; `Ok` means go on
+    /// without it.
+    pub(super) fn invalid(&mut self, message: String) -> Result<(), ImportError> {
+        if self.skip_invalid {
+            self.skipped.push(message);
+            Ok(())
+        } else {
+            Err(ImportError::Invalid {
+                path: self.path.to_owned(),
+                message,
+            })
+        }
+    }
+
+    /// An error about the whole file (never skipped).
+    pub(super) fn fatal(&self, message: String) -> ImportError {
+        ImportError::Invalid {
+            path: self.path.to_owned(),
+            message,
+        }
+    }
+
+    pub(super) fn path(&self) -> &'a Path {
+        self.path
+    }
+
+    pub(super) fn finish(
+        self,
+        session: Session,
+        moved: Vec<(String, AnnotationId, Anchoring)>,
+    ) -> Imported {
+        Imported {
+            session,
+            moved,
+            annotations_read: self.annotations_read,
+            relations_read: self.relations_read,
+            skipped: self.skipped,
+        }
+    }
+}
+
+/// Read and import a file in `format`, or (`None`) in the format its content shows
+/// ([`detect`]); returns the format too, so the person can be told.
+pub fn import_path(
+    path: &Path,
+    format: Option<ImportFormat>,
+    options: ImportOptions,
+) -> Result<(ImportFormat, Imported), ImportError> {
+    let data = read_import(path)?;
+    let format = match format {
+        Some(format) => format,
+        None => detect(&data).map_err(|message| ImportError::Invalid {
+            path: path.to_owned(),
+            message,
+        })?,
+    };
+    Ok((format, import_str(&data, path, format, options)?))
 }
 
 /// Read and import a file.
 pub fn import_file(path: &Path, format: ImportFormat) -> Result<Imported, ImportError> {
-    use super::input::{MAX_IMPORT_BYTES, read_regular_text};
-    let data = read_regular_text(path, MAX_IMPORT_BYTES).map_err(|e| ImportError::Read {
-        path: path.to_owned(),
-        reason: e.into_io(),
-    })?;
-    import_data(&data, path, format)
+    import_path(path, Some(format), ImportOptions::default()).map(|(_, imported)| imported)
 }
 
-/// Read a file and import it in the format its content shows ([`detect`]); returns the
-/// format too, so the person can be told.
+/// Read a file and import it in the format its content shows ([`detect`]).
 pub fn import_file_detecting(path: &Path) -> Result<(ImportFormat, Imported), ImportError> {
-    use super::input::{MAX_IMPORT_BYTES, read_regular_text};
-    let data = read_regular_text(path, MAX_IMPORT_BYTES).map_err(|e| ImportError::Read {
-        path: path.to_owned(),
-        reason: e.into_io(),
-    })?;
-    let format = detect(&data).map_err(|message| ImportError::Invalid {
-        path: path.to_owned(),
-        message,
-    })?;
-    Ok((format, import_data(&data, path, format)?))
+    import_path(path, None, ImportOptions::default())
 }
 
-fn import_data(data: &str, path: &Path, format: ImportFormat) -> Result<Imported, ImportError> {
+fn read_import(path: &Path) -> Result<String, ImportError> {
+    use super::input::{MAX_IMPORT_BYTES, read_regular_text};
+    read_regular_text(path, MAX_IMPORT_BYTES).map_err(|e| ImportError::Read {
+        path: path.to_owned(),
+        reason: e.into_io(),
+    })
+}
+
+/// Import our JSON schema from a string (`path` for messages).
+pub fn import_json(data: &str, path: &Path) -> Result<Imported, ImportError> {
+    import_str(data, path, ImportFormat::Json, ImportOptions::default())
+}
+
+/// Import our JSON Lines from a string (`path` for messages).
+pub fn import_jsonl(data: &str, path: &Path) -> Result<Imported, ImportError> {
+    import_str(data, path, ImportFormat::Jsonl, ImportOptions::default())
+}
+
+/// Import doccano JSONL from a string (`path` for messages).
+pub fn import_doccano(data: &str, path: &Path) -> Result<Imported, ImportError> {
+    import_str(data, path, ImportFormat::Doccano, ImportOptions::default())
+}
+
+/// Import `data`, read from `path` (for messages and relative article sources).
+pub fn import_str(
+    data: &str,
+    path: &Path,
+    format: ImportFormat,
+    options: ImportOptions,
+) -> Result<Imported, ImportError> {
+    let tally = Tally::new(path, options);
     let mut imported = match format {
-        ImportFormat::Json => import_json(data, path)?,
-        ImportFormat::Jsonl => import_jsonl(data, path)?,
-        ImportFormat::Doccano => import_doccano(data, path)?,
+        ImportFormat::Json => json::import_json(data, tally)?,
+        ImportFormat::Jsonl => json::import_jsonl(data, tally)?,
+        ImportFormat::Doccano => doccano::import_doccano(data, tally)?,
     };
     // Relative article sources are relative to the file that names them.
     let base = path.parent().filter(|p| !p.as_os_str().is_empty());
