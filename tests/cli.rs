@@ -403,18 +403,15 @@ fn our_jsonl_imports_back_with_every_annotation_and_link() {
 #[test]
 fn formats_gloss_cannot_import_yet_are_named_not_misread() {
     let dir = folder_with_session();
-    for (format, expected) in [
-        ("label-studio", "this looks like Label Studio tasks"),
-        ("w3c", "this looks like W3C Web Annotation"),
-    ] {
-        let out = gloss(dir.path(), &["export", "--format", format, "s.ron"]);
-        assert_code(&out, 0);
-        let file = format!("from.{format}.json");
-        std::fs::write(dir.path().join(&file), stdout(&out)).expect("write");
-        let out = gloss(dir.path(), &["import", &file, "-o", "x.ron"]);
-        let line = assert_one_error_line(&out, &file);
-        assert!(line.contains(expected), "{line}");
-    }
+    let out = gloss(dir.path(), &["export", "--format", "w3c", "s.ron"]);
+    assert_code(&out, 0);
+    std::fs::write(dir.path().join("from.w3c.json"), stdout(&out)).expect("write");
+    let out = gloss(dir.path(), &["import", "from.w3c.json", "-o", "x.ron"]);
+    let line = assert_one_error_line(&out, "from.w3c.json");
+    assert!(
+        line.contains("this looks like W3C Web Annotation"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -602,7 +599,12 @@ fn export_every_format_to_stdout_and_to_a_file() {
     let ls: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("ls.json")).unwrap())
             .unwrap();
-    let results = ls[0]["annotations"][0]["result"].as_array().unwrap();
+    let results: Vec<&Value> = ls[0]["annotations"][0]["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "labels")
+        .collect();
     assert_eq!(results.len(), 3);
     for r in results {
         let v = &r["value"];

@@ -944,26 +944,36 @@ fn label_studio_export_field_by_field() {
     assert_eq!(tasks.len(), 2);
     assert_eq!(tasks[0]["data"]["text"], FOX);
     assert_eq!(tasks[0]["data"]["title"], "The fox");
+    assert_eq!(tasks[0]["id"], 1);
     let result = tasks[0]["annotations"][0]["result"].as_array().unwrap();
-    assert_eq!(result.len(), 3);
+    let spans: Vec<&Value> = result.iter().filter(|r| r["type"] == "labels").collect();
+    assert_eq!(spans.len(), 3);
+    // Label ids, as every other export writes them (and the config declares).
     let expected = [
-        ("Quote", "we leave at dawn", 13, 29),
-        ("Spoiler", "The fox was Mira all\nalong", 43, 69),
-        ("Checkable claim", "the letter says", 71, 86),
+        ("quote", "we leave at dawn", 13, 29),
+        ("spoiler", "The fox was Mira all\nalong", 43, 69),
+        ("claim", "the letter says", 71, 86),
     ];
-    for (item, (name, quote, start, end)) in result.iter().zip(expected) {
-        assert_eq!(item["type"], "labels");
+    for (item, (label, quote, start, end)) in spans.iter().zip(expected) {
         assert_eq!(item["from_name"], "label");
         assert_eq!(item["to_name"], "text");
         assert_eq!(
             item["value"],
-            json!({ "start": start, "end": end, "text": quote, "labels": [name] })
+            json!({ "start": start, "end": end, "text": quote, "labels": [label] })
         );
     }
-    assert_eq!(result[0]["meta"]["text"], json!(["First line of dialogue"]));
-    assert!(result[1].get("meta").is_none(), "no note, no meta");
+    // The note travels as a per-region text area sharing the region's id.
+    let notes: Vec<&Value> = result.iter().filter(|r| r["from_name"] == "note").collect();
+    assert_eq!(notes.len(), 1, "no note, no text area");
+    assert_eq!(notes[0]["id"], spans[0]["id"]);
+    assert_eq!(notes[0]["type"], "textarea");
+    assert_eq!(
+        notes[0]["value"],
+        json!({ "start": 13, "end": 29, "text": ["First line of dialogue"] })
+    );
     let ledger = tasks[1]["annotations"][0]["result"].as_array().unwrap();
-    assert_eq!(ledger.len(), 2, "the orphan is left out");
+    let ledger_spans = ledger.iter().filter(|r| r["type"] == "labels").count();
+    assert_eq!(ledger_spans, 2, "the orphan is left out");
 }
 
 #[test]

@@ -237,12 +237,17 @@ fn label_studio_relation_results_follow_the_spans_they_join() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|r| r["type"] == "labels")
+            .all(|r| r["type"] != "relation"),
+        "no link is written into the other article"
     );
-    assert_eq!(
-        export_warnings(&session, ExportFormat::LabelStudio).len(),
-        1
+    // The contradiction crosses articles; the evidence link's note has no place.
+    let warnings = export_warnings(&session, ExportFormat::LabelStudio);
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("1 relation(s) have a note"),
+        "{warnings:?}"
     );
+    assert!(warnings[1].starts_with("1 cross-article"), "{warnings:?}");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! brat standoff: a folder of `ID.txt` + `ID.ann` per article and `annotation.conf`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{ExportError, live};
 use crate::model::{Document, Session, Text};
@@ -198,16 +198,9 @@ fn brat_file_stem(id: &str, used: &mut std::collections::BTreeSet<String>) -> St
     stem
 }
 
-/// Write the brat folder: `ID.txt` + `ID.ann` per article and `annotation.conf`.
-/// All or nothing: every file is written into a temporary folder beside `folder` first.
-/// A new folder is then renamed into place; into an existing one the files are moved,
-/// which must not replace any file unless `replace` (never a person's `article.txt` by
-/// surprise).
+/// Write the brat folder: `ID.txt` + `ID.ann` per article and `annotation.conf`, all or
+/// nothing, never replacing a file unless `replace` ([`super::write_folder`]).
 pub fn write_brat(session: &Session, folder: &Path, replace: bool) -> Result<(), ExportError> {
-    let write_err = |path: &Path| {
-        let path = path.to_owned();
-        move |reason| ExportError::Write { path, reason }
-    };
     let mut used = std::collections::BTreeSet::new();
     let mut files: Vec<(String, String)> = Vec::new();
     for doc in &session.documents {
@@ -216,52 +209,5 @@ pub fn write_brat(session: &Session, folder: &Path, replace: bool) -> Result<(),
         files.push((format!("{stem}.ann"), brat_ann(session, doc)));
     }
     files.push(("annotation.conf".to_owned(), brat_conf(session)));
-    let exists = match std::fs::symlink_metadata(folder) {
-        Ok(meta) if meta.is_dir() => true,
-        Ok(_) => {
-            return Err(ExportError::Write {
-                path: folder.to_owned(),
-                reason: std::io::Error::other("not a folder"),
-            });
-        }
-        Err(_) => false,
-    };
-    if exists
-        && !replace
-        && let Some((name, _)) = files.iter().find(|(name, _)| folder.join(name).exists())
-    {
-        return Err(ExportError::WouldReplace {
-            folder: folder.to_owned(),
-            file: name.clone(),
-        });
-    }
-    let parent = match folder.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(write_err(&parent))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".gloss-brat-")
-        .tempdir_in(&parent)
-        .map_err(write_err(&parent))?;
-    for (name, content) in &files {
-        let path = staging.path().join(name);
-        std::fs::write(&path, content).map_err(write_err(&path))?;
-    }
-    if exists {
-        for (name, _) in &files {
-            let target = folder.join(name);
-            std::fs::rename(staging.path().join(name), &target).map_err(write_err(&target))?;
-        }
-    } else {
-        let staged = staging.keep();
-        if let Err(reason) = std::fs::rename(&staged, folder) {
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(ExportError::Write {
-                path: folder.to_owned(),
-                reason,
-            });
-        }
-    }
-    Ok(())
+    super::write_folder(&files, folder, replace)
 }

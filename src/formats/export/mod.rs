@@ -7,7 +7,7 @@
 mod brat;
 mod doccano;
 mod json;
-mod label_studio;
+pub(crate) mod label_studio;
 mod w3c;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +21,7 @@ pub use json::{
     JsonAnnotation, JsonArticle, JsonExport, JsonRelation, json_annotation, json_article,
     to_json_export,
 };
+pub use label_studio::labeling_config;
 
 /// Version of our JSON schema. Version 2 added `relations` and `relation_types`.
 pub const JSON_SCHEMA: u32 = 2;
@@ -39,6 +40,8 @@ pub enum ExportFormat {
     Doccano,
     /// Label Studio task JSON.
     LabelStudio,
+    /// Label Studio labeling config (XML) for the tasks.
+    LabelStudioConfig,
     /// W3C Web Annotation JSON-LD.
     W3c,
     /// A folder of brat `.txt` + `.ann` standoff files.
@@ -47,11 +50,12 @@ pub enum ExportFormat {
 
 impl ExportFormat {
     /// Every format, in menu order.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Json,
         Self::Jsonl,
         Self::Doccano,
         Self::LabelStudio,
+        Self::LabelStudioConfig,
         Self::W3c,
         Self::Brat,
     ];
@@ -63,6 +67,7 @@ impl ExportFormat {
             Self::Jsonl => "jsonl",
             Self::Doccano => "doccano",
             Self::LabelStudio => "label-studio",
+            Self::LabelStudioConfig => "label-studio-config",
             Self::W3c => "w3c",
             Self::Brat => "brat",
         }
@@ -74,7 +79,10 @@ impl ExportFormat {
             Self::Json => "Gloss JSON",
             Self::Jsonl => "Gloss JSON Lines (one article per line)",
             Self::Doccano => "doccano sequence labelling (JSONL)",
-            Self::LabelStudio => "Label Studio tasks (JSON)",
+            Self::LabelStudio => {
+                "Label Studio tasks (JSON; to a folder: tasks.json + labeling-config.xml)"
+            }
+            Self::LabelStudioConfig => "Label Studio labeling config (XML) for those tasks",
             Self::W3c => "W3C Web Annotation (JSON-LD)",
             Self::Brat => "brat standoff (folder of .txt + .ann)",
         }
@@ -85,6 +93,7 @@ impl ExportFormat {
         match self {
             Self::Json | Self::LabelStudio => Some("json"),
             Self::Jsonl | Self::Doccano => Some("jsonl"),
+            Self::LabelStudioConfig => Some("xml"),
             Self::W3c => Some("jsonld"),
             Self::Brat => None,
         }
@@ -110,8 +119,8 @@ pub enum ExportError {
     /// brat writes a folder and needs `-o FOLDER`.
     #[error("the brat export writes a folder of files: give an output folder with -o")]
     NeedsFolder,
-    /// The brat folder already has a file the export would replace.
-    #[error("the folder already has {file}, which the brat export would replace; choose a new or empty folder, or pass --force: {}", .folder.display())]
+    /// The output folder already has a file the export would replace.
+    #[error("the folder already has {file}, which the export would replace; choose a new or empty folder, or pass --force: {}", .folder.display())]
     WouldReplace {
         /// The folder.
         folder: PathBuf,
@@ -137,6 +146,7 @@ pub fn export_string(session: &Session, format: ExportFormat) -> Option<String> 
         ExportFormat::LabelStudio => {
             serde_json::to_string_pretty(&label_studio::label_studio(session)).ok()?
         }
+        ExportFormat::LabelStudioConfig => label_studio::labeling_config(session),
         ExportFormat::W3c => serde_json::to_string_pretty(&w3c::w3c(session)).ok()?,
         ExportFormat::Brat => return None,
     };
@@ -195,7 +205,12 @@ impl<'a> Ends<'a> {
 /// What an export leaves out, in words, for the person to see (`gloss export` prints it
 /// on stderr; the app shows it). Empty when nothing is lost.
 pub fn export_warnings(session: &Session, format: ExportFormat) -> Vec<String> {
-    if session.relations.is_empty() || matches!(format, ExportFormat::Json | ExportFormat::Jsonl) {
+    if session.relations.is_empty()
+        || matches!(
+            format,
+            ExportFormat::Json | ExportFormat::Jsonl | ExportFormat::LabelStudioConfig
+        )
+    {
         return Vec::new();
     }
     let ends = Ends::of(session);
@@ -211,6 +226,19 @@ pub fn export_warnings(session: &Session, format: ExportFormat) -> Vec<String> {
         }
     }
     let mut warnings = Vec::new();
+    if format == ExportFormat::LabelStudio {
+        let described = session
+            .relations
+            .iter()
+            .filter(|r| ends.same_article(r).is_some())
+            .filter(|r| !r.note.is_empty() || r.attributes.values().any(|v| !v.is_empty()))
+            .count();
+        if described > 0 {
+            warnings.push(format!(
+                "{described} relation(s) have a note or attributes, which Label Studio relations cannot hold; the links are written without them"
+            ));
+        }
+    }
     if across > 0 {
         warnings.push(format!(
             "{across} cross-article relation(s) cannot be written in {} and were left out",
@@ -250,6 +278,23 @@ pub fn export_session_with(
     if format == ExportFormat::Brat {
         return write_brat(session, out, replace);
     }
+    // Label Studio into a folder: the tasks and the config that reads them.
+    if format == ExportFormat::LabelStudio && out.is_dir() {
+        let render = |format: ExportFormat| {
+            export_string(session, format).ok_or_else(|| ExportError::Render {
+                path: out.to_owned(),
+                format: format.name(),
+            })
+        };
+        let files = [
+            ("tasks.json".to_owned(), render(ExportFormat::LabelStudio)?),
+            (
+                "labeling-config.xml".to_owned(),
+                render(ExportFormat::LabelStudioConfig)?,
+            ),
+        ];
+        return write_folder(&files, out, replace);
+    }
     let text = export_string(session, format).ok_or_else(|| ExportError::Render {
         path: out.to_owned(),
         format: format.name(),
@@ -258,4 +303,67 @@ pub fn export_session_with(
         path: out.to_owned(),
         reason,
     })
+}
+
+/// Write `files` (name, content) into `folder`, all or nothing: every file is written into
+/// a temporary folder beside `folder` first. A new folder is then renamed into place; into
+/// an existing one the files are moved, which must not replace any file unless `replace`
+/// (never a person's `article.txt` by surprise).
+pub(super) fn write_folder(
+    files: &[(String, String)],
+    folder: &Path,
+    replace: bool,
+) -> Result<(), ExportError> {
+    let write_err = |path: &Path| {
+        let path = path.to_owned();
+        move |reason| ExportError::Write { path, reason }
+    };
+    let exists = match std::fs::symlink_metadata(folder) {
+        Ok(meta) if meta.is_dir() => true,
+        Ok(_) => {
+            return Err(ExportError::Write {
+                path: folder.to_owned(),
+                reason: std::io::Error::other("not a folder"),
+            });
+        }
+        Err(_) => false,
+    };
+    if exists
+        && !replace
+        && let Some((name, _)) = files.iter().find(|(name, _)| folder.join(name).exists())
+    {
+        return Err(ExportError::WouldReplace {
+            folder: folder.to_owned(),
+            file: name.clone(),
+        });
+    }
+    let parent = match folder.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(write_err(&parent))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".gloss-brat-")
+        .tempdir_in(&parent)
+        .map_err(write_err(&parent))?;
+    for (name, content) in files {
+        let path = staging.path().join(name);
+        std::fs::write(&path, content).map_err(write_err(&path))?;
+    }
+    if exists {
+        for (name, _) in files {
+            let target = folder.join(name);
+            std::fs::rename(staging.path().join(name), &target).map_err(write_err(&target))?;
+        }
+    } else {
+        let staged = staging.keep();
+        if let Err(reason) = std::fs::rename(&staged, folder) {
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(ExportError::Write {
+                path: folder.to_owned(),
+                reason,
+            });
+        }
+    }
+    Ok(())
 }

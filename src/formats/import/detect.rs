@@ -13,7 +13,7 @@ pub fn detect(data: &str) -> Result<ImportFormat, String> {
     let body = data.trim_start_matches('\u{feff}').trim_start();
     match body.chars().next() {
         None => Err("the file is empty".to_owned()),
-        Some('[') => Err(array_kind(body)),
+        Some('[') => array_kind(body),
         Some('{') => object_kind(body),
         Some(_) => Err("not JSON or JSON Lines (it does not start with { or [)".to_owned()),
     }
@@ -32,6 +32,9 @@ fn object_kind(body: &str) -> Result<ImportFormat, String> {
     if let Some(keys) = keys(first_line) {
         let has = |k: &str| keys.iter().any(|x| x == k);
         let more_lines = body.lines().skip(1).any(|l| !l.trim().is_empty());
+        if has("data") && !has("text") && !more_lines {
+            return Ok(ImportFormat::LabelStudio);
+        }
         if has("articles") && !more_lines {
             return Ok(ImportFormat::Json);
         }
@@ -46,6 +49,7 @@ fn object_kind(body: &str) -> Result<ImportFormat, String> {
     // One document over many lines.
     match keys(body) {
         Some(keys) if keys.iter().any(|k| k == "articles") => Ok(ImportFormat::Json),
+        Some(keys) if keys.iter().any(|k| k == "data") => Ok(ImportFormat::LabelStudio),
         Some(keys) => Err(describe(&keys)),
         // Not valid JSON: let our JSON importer say where it breaks.
         None => Ok(ImportFormat::Json),
@@ -70,25 +74,22 @@ fn describe(keys: &[String]) -> String {
     }
 }
 
-/// What a top-level array is (none of them imports yet).
-fn array_kind(body: &str) -> String {
+/// What a top-level array is.
+fn array_kind(body: &str) -> Result<ImportFormat, String> {
     let first: Option<HashMap<String, IgnoredAny>> =
         serde_json::from_str::<Vec<HashMap<String, IgnoredAny>>>(body)
             .ok()
             .and_then(|items| items.into_iter().next());
     match first {
-        Some(item) if item.contains_key("data") => {
-            "this looks like Label Studio tasks, which Gloss exports but cannot import yet"
-                .to_owned()
-        }
-        Some(item) if item.contains_key("@context") || item.contains_key("target") => {
+        Some(item) if item.contains_key("data") => Ok(ImportFormat::LabelStudio),
+        Some(item) if item.contains_key("@context") || item.contains_key("target") => Err(
             "this looks like W3C Web Annotation, which Gloss exports but cannot import yet"
-                .to_owned()
-        }
-        _ => {
-            "not a format Gloss imports: a JSON array (Gloss JSON is one object with \"articles\")"
-                .to_owned()
-        }
+                .to_owned(),
+        ),
+        _ => Err(
+            "not a format Gloss imports: a JSON array (Gloss JSON is one object with \"articles\"; Label Studio tasks have \"data\")"
+                .to_owned(),
+        ),
     }
 }
 
@@ -120,10 +121,13 @@ mod tests {
             detect("{\"text\":\"x\",\"entities\":[],\"relations\":[]}"),
             Ok(ImportFormat::Doccano)
         );
-        assert!(
-            detect("[{\"data\": {\"text\": \"x\"}, \"annotations\": []}]")
-                .unwrap_err()
-                .contains("Label Studio")
+        assert_eq!(
+            detect("[{\"data\": {\"text\": \"x\"}, \"annotations\": []}]"),
+            Ok(ImportFormat::LabelStudio)
+        );
+        assert_eq!(
+            detect("{\n \"id\": 3,\n \"data\": {\"text\": \"x\"},\n \"annotations\": []\n}"),
+            Ok(ImportFormat::LabelStudio)
         );
         assert!(detect("{\n \"@context\": \"http://www.w3.org/ns/anno.jsonld\",\n \"type\": \"AnnotationCollection\",\n \"first\": {}\n}")
             .unwrap_err()

@@ -3,10 +3,10 @@
 
 use serde::Deserialize;
 
-use super::{ImportError, Imported, Tally, ensure_label};
+use super::{ImportError, Imported, Tally, match_label, match_relation_type};
 use crate::model::{
-    Annotation, AnnotationId, Article, ArticleIds, Document, Label, Relation, RelationType,
-    Session, Text, article_id_from,
+    Annotation, AnnotationId, Article, ArticleIds, Document, Relation, Session, Text,
+    article_id_from,
 };
 
 #[derive(Deserialize)]
@@ -213,32 +213,4 @@ pub(super) fn import_doccano(data: &str, mut tally: Tally<'_>) -> Result<Importe
 fn has_key(line: &str, key: &str) -> bool {
     serde_json::from_str::<std::collections::HashMap<String, serde::de::IgnoredAny>>(line)
         .is_ok_and(|keys| keys.contains_key(key))
-}
-
-/// The relation type with this id or name (case-insensitively), created when missing.
-fn match_relation_type(session: &mut Session, name: &str) -> String {
-    if let Some(kind) = session
-        .relation_types
-        .iter()
-        .find(|t| t.id.eq_ignore_ascii_case(name) || t.name.eq_ignore_ascii_case(name))
-    {
-        return kind.id.clone();
-    }
-    let color = Label::palette_color(session.relation_types.len() + 1);
-    session
-        .relation_types
-        .push(RelationType::new(name, name, color));
-    name.to_owned()
-}
-
-fn match_label(session: &mut Session, name: &str) -> String {
-    if let Some(label) = session
-        .labels
-        .iter()
-        .find(|l| l.id.eq_ignore_ascii_case(name) || l.name.eq_ignore_ascii_case(name))
-    {
-        return label.id.clone();
-    }
-    ensure_label(session, name);
-    name.to_owned()
 }

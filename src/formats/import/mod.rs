@@ -5,12 +5,13 @@
 mod detect;
 mod doccano;
 mod json;
+mod label_studio;
 
 use std::path::{Path, PathBuf};
 
 pub use detect::detect;
 
-use crate::model::{Anchoring, AnnotationId, Label, Session};
+use crate::model::{Anchoring, AnnotationId, Label, RelationType, Session};
 
 /// An import format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,11 +22,13 @@ pub enum ImportFormat {
     Jsonl,
     /// doccano JSONL.
     Doccano,
+    /// Label Studio's JSON export (a list of tasks).
+    LabelStudio,
 }
 
 impl ImportFormat {
     /// Every format.
-    pub const ALL: [Self; 3] = [Self::Json, Self::Jsonl, Self::Doccano];
+    pub const ALL: [Self; 4] = [Self::Json, Self::Jsonl, Self::Doccano, Self::LabelStudio];
 
     /// The command-line name.
     pub fn name(self) -> &'static str {
@@ -33,6 +36,7 @@ impl ImportFormat {
             Self::Json => "json",
             Self::Jsonl => "jsonl",
             Self::Doccano => "doccano",
+            Self::LabelStudio => "label-studio",
         }
     }
 
@@ -249,6 +253,9 @@ pub fn import_str(
         ImportFormat::Json => json::import_json(data, tally)?,
         ImportFormat::Jsonl => json::import_jsonl(data, tally)?,
         ImportFormat::Doccano => doccano::import_doccano(data, tally)?,
+        ImportFormat::LabelStudio => {
+            label_studio::import_label_studio(data, tally, options.predictions)?
+        }
     };
     // Relative article sources are relative to the file that names them.
     let base = path.parent().filter(|p| !p.as_os_str().is_empty());
@@ -285,4 +292,33 @@ pub(super) fn ensure_label(session: &mut Session, id: &str) {
         let color = Label::palette_color(session.labels.len());
         session.labels.push(Label::new(id, id, color));
     }
+}
+
+/// The relation type with this id or name (case-insensitively), created when missing.
+pub(super) fn match_relation_type(session: &mut Session, name: &str) -> String {
+    if let Some(kind) = session
+        .relation_types
+        .iter()
+        .find(|t| t.id.eq_ignore_ascii_case(name) || t.name.eq_ignore_ascii_case(name))
+    {
+        return kind.id.clone();
+    }
+    let color = Label::palette_color(session.relation_types.len() + 1);
+    session
+        .relation_types
+        .push(RelationType::new(name, name, color));
+    name.to_owned()
+}
+
+/// The label with this id or name (case-insensitively), created when missing.
+pub(super) fn match_label(session: &mut Session, name: &str) -> String {
+    if let Some(label) = session
+        .labels
+        .iter()
+        .find(|l| l.id.eq_ignore_ascii_case(name) || l.name.eq_ignore_ascii_case(name))
+    {
+        return label.id.clone();
+    }
+    ensure_label(session, name);
+    name.to_owned()
 }
