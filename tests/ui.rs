@@ -856,3 +856,58 @@ fn link_a_claim_to_a_claim_in_another_article() {
     assert!(harness.state().linking.is_none());
     assert_eq!(harness.state().session.relations.len(), 1);
 }
+
+#[test]
+fn import_adds_a_dataset_as_one_undoable_step_and_shows_errors_in_the_window() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    select_by_find(&mut harness, "ferry captain");
+    harness.key_press(Key::Q);
+    harness.run();
+    // Label Studio tasks: two spans and a link between them.
+    let tasks = serde_json::json!([{
+        "id": 5,
+        "data": {"text": "Tide tables change on Monday, the port office said."},
+        "annotations": [{"result": [
+            {"id": "k1", "type": "labels", "from_name": "label", "to_name": "text",
+             "value": {"start": 0, "end": 28, "text": "Tide tables change on Monday", "labels": ["claim"]}},
+            {"id": "k2", "type": "labels", "from_name": "label", "to_name": "text",
+             "value": {"start": 30, "end": 45, "text": "the port office", "labels": ["source"]}},
+            {"type": "relation", "from_id": "k1", "to_id": "k2", "direction": "right", "labels": ["evidence"]}
+        ]}]
+    }]);
+    std::fs::write(fx.path("tasks.json"), tasks.to_string()).unwrap();
+    fx.picker.push_open(vec![fx.path("tasks.json")]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    harness.run();
+    harness.get_by_label_contains("tasks.json as label-studio");
+    {
+        let session = &harness.state().session;
+        assert_eq!(session.documents.len(), 2);
+        assert_eq!(session.annotation_count(), 3);
+        assert_eq!(session.relations.len(), 1);
+    }
+    assert_eq!(
+        harness.state().current.as_deref(),
+        Some("task-5"),
+        "the imported article is shown"
+    );
+
+    // One undo takes the whole import back; the person's own work stays.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().session.documents.len(), 1);
+    assert_eq!(annotation_count(&harness), 1);
+    assert_eq!(harness.state().session.relations.len(), 0);
+
+    // A bad file: its error in the window, nothing in the session lost.
+    std::fs::write(fx.path("broken.json"), "[{\"data\": {\"text\": \"x\"}, ").unwrap();
+    fx.picker.push_open(vec![fx.path("broken.json")]);
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label_contains("Import…").click();
+    harness.run();
+    harness.get_by_label_contains("broken.json");
+    assert_eq!(harness.state().session.documents.len(), 1);
+    assert_eq!(annotation_count(&harness), 1);
+}

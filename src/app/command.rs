@@ -20,6 +20,11 @@ pub enum Command {
     OpenPath,
     /// Open the example session shipped in `sessions/`.
     OpenExample,
+    /// Import an annotated dataset (Gloss JSON/JSONL, doccano, Label Studio…): into the
+    /// open session as one undoable step, or as a new session when nothing is open.
+    Import,
+    /// Import a brat folder (`.ann` + `.txt` files).
+    ImportFolder,
     /// Open a file from the recent list.
     OpenRecent(std::path::PathBuf),
     /// Start a new, empty session.
@@ -88,6 +93,8 @@ pub enum Command {
     // Commands with data, pushed by panels (not in menus or the palette).
     /// Open these files (articles and/or a session).
     OpenPaths(Vec<std::path::PathBuf>),
+    /// Import these files or folders.
+    ImportPaths(Vec<std::path::PathBuf>),
     /// Show this article.
     SelectArticle(String),
     /// Select an annotation (and scroll the reader to it, flashing it).
@@ -166,12 +173,14 @@ const SHIFT: Modifiers = Modifiers::SHIFT;
 
 impl Command {
     /// Every fixed command, in palette order (label commands are added per session).
-    pub const FIXED: [Self; 35] = [
+    pub const FIXED: [Self; 37] = [
         Self::Open,
         Self::OpenArticle,
         Self::OpenSession,
         Self::OpenPath,
         Self::OpenExample,
+        Self::Import,
+        Self::ImportFolder,
         Self::NewSession,
         Self::Save,
         Self::SaveAs,
@@ -212,6 +221,8 @@ impl Command {
             Self::OpenSession => "Open session…".into(),
             Self::OpenPath => "Open path…".into(),
             Self::OpenExample => "Open example session".into(),
+            Self::Import => "Import…".into(),
+            Self::ImportFolder => "Import brat folder…".into(),
             Self::OpenRecent(path) => format!("Open recent: {}", path.display()),
             Self::NewSession => "New session".into(),
             Self::Save => "Save".into(),
@@ -245,6 +256,7 @@ impl Command {
             Self::EditLabels => "Edit labels…".into(),
             Self::Quit => "Quit".into(),
             Self::OpenPaths(_) => "Open files".into(),
+            Self::ImportPaths(_) => "Import files".into(),
             Self::SelectArticle(id) => format!("Show article {id}"),
             Self::JumpTo(id) | Self::Select(Some(id)) => format!("Select annotation {id}"),
             Self::Select(None) => "Deselect".into(),
@@ -275,6 +287,7 @@ impl Command {
         match self {
             Self::Open => vec![k(CTRL, Key::O)],
             Self::OpenPath => vec![k(CTRL, Key::L)],
+            Self::Import => vec![k(CTRL, Key::I)],
             Self::NewSession => vec![k(CTRL, Key::N)],
             Self::Save => vec![k(CTRL, Key::S)],
             Self::SaveAs => vec![k(CTRL_SHIFT, Key::S)],

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::command::UnsavedAnswer;
+use super::picker::OpenKind;
 use super::state::{AfterPrompt, Dialog, GlossApp, PathPurpose, Pick, SourceChange};
 use crate::formats::journal::{Base, FileStamp};
 use crate::formats::{self, ExportFormat, SESSION_EXTENSION};
@@ -92,6 +93,9 @@ impl GlossApp {
             // rfd answers at once when no dialog can be shown: offer a typed path.
             if no_dialog_shown {
                 self.dialog = Some(match &pick {
+                    Pick::Open(OpenKind::Import | OpenKind::ImportFolder) => {
+                        Dialog::Path(PathPurpose::Import, String::new())
+                    }
                     Pick::Open(_) => Dialog::Path(PathPurpose::Open, String::new()),
                     Pick::SaveSession { suggested, .. } => {
                         Dialog::Path(PathPurpose::SaveSession, typed_default(suggested))
@@ -104,6 +108,7 @@ impl GlossApp {
             return;
         };
         match pick {
+            Pick::Open(OpenKind::Import | OpenKind::ImportFolder) => self.import_paths(&paths),
             Pick::Open(_) => self.open_paths(paths),
             Pick::SaveSession { then, .. } => self.save_to(first, then),
             Pick::Export(format, _) => {
@@ -133,6 +138,53 @@ impl GlossApp {
         }
         for path in articles {
             self.add_article(&path);
+        }
+    }
+
+    /// Import annotated datasets (any format Gloss imports, told by the content): into
+    /// the open session as one undoable step each, or as the session when none is open.
+    /// Errors are shown in the window; nothing in the session is lost.
+    pub(super) fn import_paths(&mut self, paths: &[PathBuf]) {
+        for path in paths {
+            let options = formats::ImportOptions::default();
+            let (format, imported) = match formats::import_path(path, None, options) {
+                Ok(done) => done,
+                Err(e) => {
+                    self.error(e.to_string());
+                    continue;
+                }
+            };
+            let mut message = format!(
+                "Imported {} as {}: {}.",
+                path.display(),
+                format.name(),
+                imported.summary()
+            );
+            if !imported.moved.is_empty() {
+                message.push_str(&format!(
+                    " {} annotation(s) did not match their offsets and were re-anchored or marked orphan.",
+                    imported.moved.len()
+                ));
+            }
+            let first_new = self.session.documents.len();
+            if self.session.documents.is_empty() && !self.is_dirty() {
+                self.replace_session(imported.session, None, None);
+                // Not saved anywhere yet: closing asks first.
+                self.revision += 1;
+            } else {
+                let edit = self.session.adding(imported.session);
+                if !self.edit(edit) {
+                    continue;
+                }
+            }
+            self.current = self
+                .session
+                .documents
+                .get(first_new)
+                .map(|d| d.article.id.clone());
+            self.selected = None;
+            self.find.invalidate();
+            self.note(message);
         }
     }
 

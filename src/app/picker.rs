@@ -6,6 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use crate::formats::{ARTICLE_EXTENSIONS, SESSION_EXTENSION};
 
+/// Extensions of files `Import…` offers.
+const IMPORT_EXTENSIONS: [&str; 4] = ["json", "jsonl", "jsonld", "ann"];
+
 /// What an open dialog is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OpenKind {
@@ -15,6 +18,10 @@ pub enum OpenKind {
     Articles,
     /// A session file.
     Session,
+    /// Annotated datasets to import (JSON, JSONL, Label Studio, W3C, brat `.ann`).
+    Import,
+    /// A brat folder to import.
+    ImportFolder,
 }
 
 /// What a save dialog is for.
@@ -52,6 +59,24 @@ impl FilePicker for NativePicker {
     }
 
     fn open(&mut self, kind: OpenKind) -> Vec<PathBuf> {
+        match kind {
+            OpenKind::ImportFolder => {
+                return rfd::FileDialog::new()
+                    .set_title("Import brat folder")
+                    .pick_folder()
+                    .into_iter()
+                    .collect();
+            }
+            OpenKind::Import => {
+                return rfd::FileDialog::new()
+                    .set_title("Import")
+                    .add_filter("Annotated datasets", &IMPORT_EXTENSIONS)
+                    .add_filter("All files", &["*"])
+                    .pick_files()
+                    .unwrap_or_default();
+            }
+            _ => {}
+        }
         let mut dialog = rfd::FileDialog::new().set_title("Open");
         if matches!(kind, OpenKind::Any | OpenKind::Articles) {
             dialog = dialog.add_filter("Articles", &ARTICLE_EXTENSIONS);

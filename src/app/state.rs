@@ -92,6 +92,8 @@ pub enum PathPurpose {
     SaveSession,
     /// Export there in this format.
     Export(ExportFormat),
+    /// Import these files or folders.
+    Import,
 }
 
 /// A file dialog the app is waiting for, and what to do with its answer.
@@ -513,6 +515,9 @@ impl GlossApp {
             Command::OpenExample => self.guard(AfterPrompt::OpenExample),
             Command::OpenRecent(path) => self.open_paths(vec![path]),
             Command::OpenPaths(paths) => self.open_paths(paths),
+            Command::Import => self.pick(Pick::Open(OpenKind::Import)),
+            Command::ImportFolder => self.pick(Pick::Open(OpenKind::ImportFolder)),
+            Command::ImportPaths(paths) => self.import_paths(&paths),
             Command::NewSession => self.guard(AfterPrompt::NewSession),
             Command::Save => self.save(false, None),
             Command::SaveAs => self.save(true, None),

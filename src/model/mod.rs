@@ -1,6 +1,7 @@
 //! The pure domain: articles, labels, annotations in char offsets, the session, edits
 //! with undo/redo, re-anchoring and offset maps. No GUI, no file system.
 
+mod adding;
 pub mod anchor;
 pub mod annotation;
 pub mod article;

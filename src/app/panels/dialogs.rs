@@ -39,6 +39,11 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, commands: &mut Vec<Co
                         "Open",
                     ),
                     PathPurpose::SaveSession => ("Save session", "Save the session as:", "Save"),
+                    PathPurpose::Import => (
+                        "Import",
+                        "Path of a dataset (Gloss JSON/JSONL, doccano, Label Studio, W3C) or a brat folder:",
+                        "Import",
+                    ),
                     PathPurpose::Export(format) => (
                         "Export",
                         if format.extension().is_some() {
@@ -71,6 +76,9 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, commands: &mut Vec<Co
                         let first = paths.first().cloned().unwrap_or_default();
                         commands.push(match purpose {
                             PathPurpose::Open => Command::OpenPaths(std::mem::take(&mut paths)),
+                            PathPurpose::Import => {
+                                Command::ImportPaths(std::mem::take(&mut paths))
+                            }
                             PathPurpose::SaveSession => Command::SaveTo(first),
                             PathPurpose::Export(format) => Command::ExportTo(*format, first),
                         });
