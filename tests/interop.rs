@@ -208,6 +208,31 @@ fn doccano_relation_mode_keeps_links_inside_an_article_and_counts_the_rest() {
         (from.text.as_str(), to.text.as_str()),
         ("the pier reopens in June", "Mayor Ilse Varga")
     );
+    // The file's entity and relation ids are kept, so export → import → export is
+    // identical.
+    assert_eq!(
+        export_string(&imported, ExportFormat::Doccano).unwrap(),
+        data
+    );
+    // A second line reusing entity id 1 gets a fresh id, never one the file uses.
+    let reused = format!(
+        "{}{}",
+        data,
+        r#"{"text": "Ships wait.", "entities": [{"id": 1, "start_offset": 0, "end_offset": 5, "label": "claim"}], "relations": []}"#
+    );
+    let imported = import_doccano(&reused, Path::new("spans.jsonl"))
+        .unwrap()
+        .session;
+    let mut all: Vec<u64> = imported
+        .documents
+        .iter()
+        .flat_map(|d| d.annotations.iter().map(|a| a.id.0))
+        .chain(imported.relations.iter().map(|r| r.id.0))
+        .collect();
+    let n = all.len();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), n, "no id twice");
 }
 
 #[test]

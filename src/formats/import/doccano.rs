@@ -37,6 +37,8 @@ struct DoccanoEntity {
 
 #[derive(Deserialize)]
 struct DoccanoRelation {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
     from_id: serde_json::Value,
     to_id: serde_json::Value,
     #[serde(rename = "type")]
@@ -49,6 +51,10 @@ pub(super) fn import_doccano(data: &str, mut tally: Tally<'_>) -> Result<Importe
     let mut session = Session::new();
     let mut article_ids = ArticleIds::default();
     let mut moved = Vec::new();
+    let mut lines = Vec::new();
+    // Numeric entity and relation ids (what doccano and our export write) are kept when
+    // free: reserve them all before any fresh id is handed out.
+    let mut ids = Ids::default();
     for (line_no, line) in data.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -72,6 +78,19 @@ pub(super) fn import_doccano(data: &str, mut tally: Tally<'_>) -> Result<Importe
         }
         tally.annotations_read += parsed.label.len() + parsed.entities.len();
         tally.relations_read += parsed.relations.len();
+        for id in parsed
+            .entities
+            .iter()
+            .filter_map(|e| e.id.as_ref())
+            .chain(parsed.relations.iter().filter_map(|r| r.id.as_ref()))
+        {
+            if let Some(n) = wanted_id(id) {
+                ids.reserved.insert(n);
+            }
+        }
+        lines.push((line_no, parsed));
+    }
+    for (line_no, parsed) in lines {
         let wanted = match &parsed.id {
             Some(serde_json::Value::String(s)) => article_id_from(s),
             Some(serde_json::Value::Number(n)) => format!("doc-{n}"),
@@ -115,7 +134,7 @@ pub(super) fn import_doccano(data: &str, mut tally: Tally<'_>) -> Result<Importe
             let quote = quote.to_owned();
             let label_id = match_label(&mut session, &label);
             let mut annotation = Annotation {
-                id: session.allocate_id(),
+                id: AnnotationId(ids.take(entity.as_ref())),
                 label: label_id,
                 start,
                 end,
@@ -184,7 +203,7 @@ pub(super) fn import_doccano(data: &str, mut tally: Tally<'_>) -> Result<Importe
                 ))?;
                 continue;
             }
-            let id = crate::model::RelationId(session.allocate_id().0);
+            let id = crate::model::RelationId(ids.take(r.id.as_ref()));
             session.relations.push(Relation {
                 id,
                 kind,
@@ -206,6 +225,7 @@ pub(super) fn import_doccano(data: &str, mut tally: Tally<'_>) -> Result<Importe
     if session.documents.is_empty() {
         return Err(tally.fatal("no documents in the file".to_owned()));
     }
+    session.fix_next_id();
     Ok(tally.finish(session, moved))
 }
 
@@ -213,4 +233,35 @@ pub(super) fn import_doccano(data: &str, mut tally: Tally<'_>) -> Result<Importe
 fn has_key(line: &str, key: &str) -> bool {
     serde_json::from_str::<std::collections::HashMap<String, serde::de::IgnoredAny>>(line)
         .is_ok_and(|keys| keys.contains_key(key))
+}
+
+/// A numeric id Gloss can keep.
+fn wanted_id(id: &serde_json::Value) -> Option<u64> {
+    id.as_u64()
+        .filter(|&n| n > 0 && n <= crate::model::MAX_ANNOTATION_ID)
+}
+
+/// Ids handed out: a file's own numeric ids first come, first kept; fresh ones skip
+/// every id the file has.
+#[derive(Default)]
+struct Ids {
+    reserved: std::collections::HashSet<u64>,
+    taken: std::collections::HashSet<u64>,
+    next: u64,
+}
+
+impl Ids {
+    fn take(&mut self, wanted: Option<&serde_json::Value>) -> u64 {
+        if let Some(n) = wanted.and_then(wanted_id)
+            && self.taken.insert(n)
+        {
+            return n;
+        }
+        loop {
+            self.next += 1;
+            if !self.reserved.contains(&self.next) && self.taken.insert(self.next) {
+                return self.next;
+            }
+        }
+    }
 }
