@@ -47,7 +47,7 @@ struct Target {
     seeds: fn() -> Vec<Vec<u8>>,
 }
 
-const TARGETS: [Target; 6] = [
+const TARGETS: [Target; 8] = [
     Target {
         name: "session",
         extension: "ron",
@@ -65,6 +65,18 @@ const TARGETS: [Target; 6] = [
         extension: "jsonl",
         run: run_import_doccano,
         seeds: doccano_seeds,
+    },
+    Target {
+        name: "import-jsonl",
+        extension: "jsonl",
+        run: run_import_jsonl,
+        seeds: jsonl_seeds,
+    },
+    Target {
+        name: "import-label-studio",
+        extension: "json",
+        run: run_import_label_studio,
+        seeds: label_studio_seeds,
     },
     Target {
         name: "article-txt",
@@ -124,6 +136,14 @@ fn run_import_json(path: &Path) -> Result<(), String> {
 
 fn run_import_doccano(path: &Path) -> Result<(), String> {
     import_round_trip(path, ImportFormat::Doccano)
+}
+
+fn run_import_jsonl(path: &Path) -> Result<(), String> {
+    import_round_trip(path, ImportFormat::Jsonl)
+}
+
+fn run_import_label_studio(path: &Path) -> Result<(), String> {
+    import_round_trip(path, ImportFormat::LabelStudio)
 }
 
 fn run_article(path: &Path) -> Result<(), String> {
@@ -232,6 +252,24 @@ fn doccano_seeds() -> Vec<Vec<u8>> {
     vec![
         jsonl.into_bytes(),
         b"{\"id\": 1, \"text\": \"abc def\", \"label\": [[0, 3, \"quote\"]]}\n{\"id\": 1, \"text\": \"x y\", \"label\": []}\n".to_vec(),
+    ]
+}
+
+fn jsonl_seeds() -> Vec<Vec<u8>> {
+    let session = seed_session();
+    vec![
+        export_string(&session, ExportFormat::Jsonl)
+            .unwrap()
+            .into_bytes(),
+    ]
+}
+
+fn label_studio_seeds() -> Vec<Vec<u8>> {
+    let session = seed_session();
+    let tasks = export_string(&session, ExportFormat::LabelStudio).unwrap();
+    vec![
+        tasks.into_bytes(),
+        br#"[{"id": 1, "data": {"text": "\ud83c\udf0a wave here"}, "annotations": [{"result": [{"id": "x", "type": "labels", "from_name": "label", "to_name": "text", "value": {"start": 3, "end": 7, "text": "wave", "labels": ["claim"]}}, {"id": "x", "type": "choices", "from_name": "status", "to_name": "text", "value": {"start": 3, "end": 7, "choices": ["true"]}}, {"type": "relation", "from_id": "x", "to_id": "x", "labels": ["same_as"]}]}]}]"#.to_vec(),
     ]
 }
 
