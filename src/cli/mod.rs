@@ -1,7 +1,8 @@
 //! Headless subcommands over the model and formats, one file each: [`new`],
-//! [`import`], [`export`], [`check`]. Exit codes: 0 ok, 1 `check` found problems,
+//! [`import`], [`export`], [`check`], [`agree`]. Exit codes: 0 ok, 1 `check` found problems,
 //! 2 bad input or usage.
 
+mod agree;
 mod check;
 mod export;
 mod import;
@@ -92,6 +93,19 @@ pub enum Command {
         #[arg(long)]
         update_sources: bool,
     },
+    /// Agreement between annotators: one session each, of the same articles.
+    Agree {
+        /// The sessions, one per annotator (named by the session's annotator, else the
+        /// file name).
+        #[arg(required = true, num_args = 2.., value_name = "SESSION.ron")]
+        sessions: Vec<PathBuf>,
+        /// Only this label.
+        #[arg(long)]
+        label: Option<String>,
+        /// Output.
+        #[arg(long, value_enum, default_value = "table")]
+        format: agree::AgreeFormat,
+    },
     /// Verify hashes, anchors and offsets; print a summary per article.
     Check {
         /// The session to check.
@@ -160,6 +174,11 @@ pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
             session,
             update_sources,
         } => check::run(&session, update_sources),
+        Command::Agree {
+            sessions,
+            label,
+            format,
+        } => agree::run(&sessions, label.as_deref(), format),
     }
 }
 

@@ -77,6 +77,9 @@ struct VersionProbe {
 #[derive(Serialize, Deserialize)]
 struct SessionFileV1 {
     version: u32,
+    /// Who annotated (for agreement figures); absent when not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    annotator: Option<String>,
     #[serde(default)]
     next_id: u64,
     #[serde(default = "Label::defaults")]
@@ -288,6 +291,7 @@ impl LoadedSession {
 pub fn to_ron(session: &Session, dir: Option<&Path>) -> String {
     let head = SessionFileV1 {
         version: SESSION_VERSION,
+        annotator: session.annotator.clone(),
         next_id: session.next_id,
         labels: session.labels.clone(),
         relation_types: Some(session.relation_types.clone()),
@@ -364,6 +368,7 @@ fn relation_record(r: &Relation) -> RelationRecord {
 fn articles_file(session: &Session, dir: Option<&Path>) -> SessionFileV1 {
     SessionFileV1 {
         version: SESSION_VERSION,
+        annotator: None,
         next_id: session.next_id,
         labels: Vec::new(),
         relation_types: None,
@@ -463,6 +468,7 @@ pub fn from_ron(
         labels: file.labels,
         documents,
         next_id: file.next_id.clamp(1, MAX_ANNOTATION_ID + 1),
+        annotator: file.annotator.filter(|a| !a.trim().is_empty()),
     };
     session.fix_next_id();
     Ok(LoadedSession { session, reports })

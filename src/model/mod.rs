@@ -2,6 +2,7 @@
 //! with undo/redo, re-anchoring and offset maps. No GUI, no file system.
 
 mod adding;
+pub mod agreement;
 pub mod anchor;
 pub mod annotation;
 pub mod article;

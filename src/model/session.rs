@@ -274,6 +274,9 @@ pub struct Session {
     pub relations: Relations,
     /// Next annotation or relation id to hand out; ids are never reused.
     pub next_id: u64,
+    /// Who annotated this session (agreement reports name them; the file name when
+    /// unset).
+    pub annotator: Option<String>,
 }
 
 impl Default for Session {
@@ -284,6 +287,7 @@ impl Default for Session {
             documents: Vec::new(),
             relations: Relations::default(),
             next_id: 1,
+            annotator: None,
         }
     }
 }

@@ -68,6 +68,7 @@ fn from_export(mut export: JsonExport, mut tally: Tally<'_>) -> Result<Imported,
         },
         documents: Vec::new(),
         next_id: 1,
+        annotator: None,
     };
     let unit = OffsetUnit::parse(&export.offset_unit).ok_or_else(|| {
         tally.fatal(format!(
