@@ -1,11 +1,12 @@
 //! Headless subcommands over the model and formats, one file each: [`new`],
-//! [`import`], [`export`], [`check`], [`agree`]. Exit codes: 0 ok, 1 `check` found problems,
+//! [`import`], [`export`], [`check`], [`agree`], [`merge`]. Exit codes: 0 ok, 1 `check` found problems,
 //! 2 bad input or usage.
 
 mod agree;
 mod check;
 mod export;
 mod import;
+mod merge;
 mod new;
 
 pub use check::check_report;
@@ -106,6 +107,22 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: agree::AgreeFormat,
     },
+    /// Merge sessions: `BASE OURS THEIRS` three-way (exit 1 on conflicts, both versions
+    /// kept and marked), or `--union A B …` for curation.
+    Merge {
+        /// Every annotator's annotations in one session, marked with `annotator`.
+        #[arg(long)]
+        union: bool,
+        /// BASE.ron OURS.ron THEIRS.ron, or with --union two or more sessions.
+        #[arg(required = true, num_args = 2.., value_name = "SESSION.ron")]
+        sessions: Vec<PathBuf>,
+        /// The merged session (may be OURS.ron, as a git merge driver writes `%A`).
+        #[arg(short, long, value_name = "OUT.ron")]
+        output: PathBuf,
+        /// Replace an existing output that is not one of the inputs.
+        #[arg(long)]
+        force: bool,
+    },
     /// Verify hashes, anchors and offsets; print a summary per article.
     Check {
         /// The session to check.
@@ -174,6 +191,12 @@ pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
             session,
             update_sources,
         } => check::run(&session, update_sources),
+        Command::Merge {
+            union,
+            sessions,
+            output,
+            force,
+        } => merge::run(&sessions, &output, union, force),
         Command::Agree {
             sessions,
             label,

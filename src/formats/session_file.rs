@@ -984,6 +984,17 @@ pub fn save_session(session: &Session, path: &Path) -> Result<(), SessionFileErr
     })
 }
 
+/// [`save_session`] without keeping a `.bak` (a merge driver writing over the working
+/// copy git gave it: the previous version is in git).
+pub fn save_session_without_backup(session: &Session, path: &Path) -> Result<(), SessionFileError> {
+    let dir = absolute_dir(path);
+    let text = to_ron(session, Some(&dir));
+    write_atomic(path, text.as_bytes()).map_err(|reason| SessionFileError::Write {
+        path: path.to_owned(),
+        reason,
+    })
+}
+
 /// Write `bytes` to `path` atomically (temporary file + fsync + rename).
 /// A crash leaves the old or the new file, never a torn one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -8,6 +8,7 @@ pub mod annotation;
 pub mod article;
 pub mod edit;
 pub mod label;
+pub mod merge;
 pub mod relation;
 pub mod session;
 pub mod shared;
