@@ -128,7 +128,10 @@ fn main() {
         ("merge_median", median(merge_ms)),
     ];
     for (metric, value) in figures {
-        println!("{metric}: {value:.1} ms — {}", if value < 500.0 { "ok" } else { "OVER TARGET" });
+        println!(
+            "{metric}: {value:.1} ms — {}",
+            if value < 500.0 { "ok" } else { "OVER TARGET" }
+        );
     }
     println!("overall αU of the generated annotators: {alpha:?}");
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(

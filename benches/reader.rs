@@ -351,6 +351,7 @@ fn bench_gloss(session: &mut Session, article: &str, size: &str, rss_start: f64)
             revealed: &revealed,
             font_size: 17.0,
             links: &[],
+            lanes: &[],
         };
         frames.frame(|ui| {
             reader.ui(ui, &view);
@@ -478,6 +479,7 @@ fn bench_gloss(session: &mut Session, article: &str, size: &str, rss_start: f64)
             revealed: &revealed,
             font_size: 17.0,
             links: drawn,
+            lanes: &[],
         };
         frames.frame(|ui| {
             reader.ui(ui, &view);

@@ -911,3 +911,121 @@ fn import_adds_a_dataset_as_one_undoable_step_and_shows_errors_in_the_window() {
     assert_eq!(harness.state().session.documents.len(), 1);
     assert_eq!(annotation_count(&harness), 1);
 }
+
+/// An annotator's session of the fixture article with these (label, quote) spans.
+fn annotator_session(fx: &Fixture, name: &str, spans: &[(&str, &str)]) -> PathBuf {
+    let article = gloss::formats::load_article(&fx.path("harbour.txt")).unwrap();
+    let mut session = gloss::model::Session::new();
+    session.annotator = Some(name.to_owned());
+    let id = session.add_article(article);
+    for (label, quote) in spans {
+        let byte = ARTICLE.find(quote).unwrap();
+        let start = ARTICLE[..byte].chars().count();
+        let edit = session
+            .annotate(
+                &id,
+                label,
+                start..start + quote.chars().count(),
+                gloss::model::Timestamp(1),
+            )
+            .unwrap();
+        edit.apply(&mut session).unwrap();
+    }
+    let path = fx.path(&format!("{name}.ron"));
+    gloss::formats::save_session(&session, &path).unwrap();
+    path
+}
+
+#[test]
+fn curate_two_annotators_by_keyboard_then_undo_and_redo() {
+    let fx = Fixture::new();
+    let ann = annotator_session(
+        &fx,
+        "ann",
+        &[
+            ("claim", "the crossing would close for good in March"),
+            ("quote", "We kept the lights on for forty years"),
+            (
+                "spoiler",
+                "the lighthouse keeper turns out to be the missing heir",
+            ),
+        ],
+    );
+    let bob = annotator_session(
+        &fx,
+        "bob",
+        &[
+            ("claim", "the crossing would close for good in March"),
+            ("quote", "We kept the lights on"),
+        ],
+    );
+    let mut harness = fx.opened();
+    fx.picker.push_open(vec![ann, bob]);
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label_contains("Compare with…").click();
+    harness.run();
+    harness.get_by_label_contains("ann (Alt+1)");
+    harness.get_by_label_contains("2 disagreement(s), 1 agreed group(s)");
+    let texts = |harness: &Harness<'_, GlossApp>| -> Vec<String> {
+        let mut t: Vec<String> = harness.state().session.documents[0]
+            .annotations
+            .iter()
+            .map(|a| format!("{}: {}", a.label, a.text))
+            .collect();
+        t.sort();
+        t
+    };
+
+    // The first disagreement is the quote: take Bob's shorter version.
+    harness.key_press(Key::F8);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::ALT, Key::Num2);
+    harness.run();
+    assert_eq!(texts(&harness), ["quote: We kept the lights on"]);
+    // Then Ann's, which replaces it.
+    harness.key_press_modifiers(Modifiers::ALT, Key::Num1);
+    harness.run();
+    assert_eq!(
+        texts(&harness),
+        ["quote: We kept the lights on for forty years"]
+    );
+
+    // The spoiler only Ann marked: accept it, then reject it.
+    harness.key_press(Key::F8);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::ALT, Key::Num1);
+    harness.run();
+    assert_eq!(texts(&harness).len(), 2);
+    harness.key_press_modifiers(Modifiers::ALT, Key::Backspace);
+    harness.run();
+    assert_eq!(
+        texts(&harness),
+        ["quote: We kept the lights on for forty years"]
+    );
+
+    // Everything both agree on, in one step.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::A);
+    harness.run();
+    let curated = [
+        "claim: the crossing would close for good in March",
+        "quote: We kept the lights on for forty years",
+    ];
+    assert_eq!(texts(&harness), curated);
+
+    // Each step is one undo.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(
+        texts(&harness),
+        ["quote: We kept the lights on for forty years"]
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(texts(&harness).len(), 2, "the rejected spoiler is back");
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    assert_eq!(texts(&harness), curated);
+}

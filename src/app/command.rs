@@ -87,6 +87,18 @@ pub enum Command {
     StartLink,
     /// Edit the label set.
     EditLabels,
+    /// Compare with other annotators' sessions of the same articles (curation).
+    CompareWith,
+    /// Go to the next disagreement between the annotators.
+    NextDisagreement,
+    /// Go to the previous disagreement.
+    PreviousDisagreement,
+    /// Remove the curated spans of the selected disagreement.
+    RejectDisagreement,
+    /// Take every span group all annotators agree on (this article).
+    AcceptAgreed,
+    /// Stop comparing.
+    CloseComparison,
     /// Close the window (asks about unsaved changes).
     Quit,
 
@@ -95,6 +107,12 @@ pub enum Command {
     OpenPaths(Vec<std::path::PathBuf>),
     /// Import these files or folders.
     ImportPaths(Vec<std::path::PathBuf>),
+    /// Compare with these sessions.
+    ComparePaths(Vec<std::path::PathBuf>),
+    /// Make the selected disagreement this annotator's version (0-based).
+    AcceptVersion(usize),
+    /// Select this item of the comparison.
+    SelectDisagreement(usize),
     /// Show this article.
     SelectArticle(String),
     /// Select an annotation (and scroll the reader to it, flashing it).
@@ -173,7 +191,7 @@ const SHIFT: Modifiers = Modifiers::SHIFT;
 
 impl Command {
     /// Every fixed command, in palette order (label commands are added per session).
-    pub const FIXED: [Self; 37] = [
+    pub const FIXED: [Self; 43] = [
         Self::Open,
         Self::OpenArticle,
         Self::OpenSession,
@@ -210,6 +228,12 @@ impl Command {
         Self::PreviousArticle,
         Self::StartLink,
         Self::EditLabels,
+        Self::CompareWith,
+        Self::NextDisagreement,
+        Self::PreviousDisagreement,
+        Self::RejectDisagreement,
+        Self::AcceptAgreed,
+        Self::CloseComparison,
         Self::Quit,
     ];
 
@@ -254,6 +278,15 @@ impl Command {
             Self::PreviousArticle => "Previous article".into(),
             Self::StartLink => "Link to…".into(),
             Self::EditLabels => "Edit labels…".into(),
+            Self::CompareWith => "Compare with…".into(),
+            Self::NextDisagreement => "Next disagreement".into(),
+            Self::PreviousDisagreement => "Previous disagreement".into(),
+            Self::RejectDisagreement => "Reject (no span here)".into(),
+            Self::AcceptAgreed => "Accept all agreed".into(),
+            Self::CloseComparison => "Stop comparing".into(),
+            Self::ComparePaths(_) => "Compare with files".into(),
+            Self::AcceptVersion(n) => format!("Accept annotator {}'s version", n + 1),
+            Self::SelectDisagreement(n) => format!("Show disagreement {}", n + 1),
             Self::Quit => "Quit".into(),
             Self::OpenPaths(_) => "Open files".into(),
             Self::ImportPaths(_) => "Import files".into(),
@@ -317,6 +350,11 @@ impl Command {
             Self::PreviousArticle => vec![k(CTRL, Key::PageUp)],
             Self::Quit => vec![k(CTRL, Key::Q)],
             Self::StartLink => vec![k(NONE, Key::R)],
+            Self::NextDisagreement => vec![k(NONE, Key::F8)],
+            Self::PreviousDisagreement => vec![k(SHIFT, Key::F8)],
+            Self::RejectDisagreement => vec![k(ALT, Key::Backspace)],
+            Self::AcceptAgreed => vec![k(CTRL_SHIFT, Key::A)],
+            Self::AcceptVersion(n) => number_key(*n).map(|key| k(ALT, key)).into_iter().collect(),
             Self::AnnotateWith(n) => number_key(*n).map(|key| k(NONE, key)).into_iter().collect(),
             _ => Vec::new(),
         }

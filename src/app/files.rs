@@ -96,6 +96,9 @@ impl GlossApp {
                     Pick::Open(OpenKind::Import | OpenKind::ImportFolder) => {
                         Dialog::Path(PathPurpose::Import, String::new())
                     }
+                    Pick::Open(OpenKind::Compare) => {
+                        Dialog::Path(PathPurpose::Compare, String::new())
+                    }
                     Pick::Open(_) => Dialog::Path(PathPurpose::Open, String::new()),
                     Pick::SaveSession { suggested, .. } => {
                         Dialog::Path(PathPurpose::SaveSession, typed_default(suggested))
@@ -109,6 +112,7 @@ impl GlossApp {
         };
         match pick {
             Pick::Open(OpenKind::Import | OpenKind::ImportFolder) => self.import_paths(&paths),
+            Pick::Open(OpenKind::Compare) => self.compare_with(&paths),
             Pick::Open(_) => self.open_paths(paths),
             Pick::SaveSession { then, .. } => self.save_to(first, then),
             Pick::Export(format, _) => {

@@ -5,6 +5,7 @@
 //! applied in one place ([`state::GlossApp::apply_commands`]).
 
 pub mod command;
+pub mod curation;
 pub mod editing;
 pub mod files;
 pub mod journal;
@@ -119,6 +120,9 @@ impl GlossApp {
             self.session.labels.len().min(9)
         };
         candidates.extend((0..numbers).map(Command::AnnotateWith));
+        if let Some(comparison) = &self.comparison {
+            candidates.extend((0..comparison.names.len().min(9)).map(Command::AcceptVersion));
+        }
         // Most specific shortcuts first (egui ignores extra Shift/Alt when matching).
         let mut shortcuts: Vec<(egui::KeyboardShortcut, Command)> = candidates
             .into_iter()
@@ -223,6 +227,26 @@ impl GlossApp {
                 .resizable(true)
                 .default_size(480.0)
                 .show(ui, |ui| {
+                    if let Some(comparison) = self.comparison.as_mut() {
+                        let figures =
+                            comparison.figures(&self.session, self.revision, &doc.article.id);
+                        let current = comparison.current;
+                        let names = comparison.names.clone();
+                        let items = comparison.items(&doc.article.id);
+                        panels::curation::curation_ui(
+                            ui,
+                            &panels::curation::CurationView {
+                                names: &names,
+                                items,
+                                current,
+                                curated: doc,
+                                figures: &figures,
+                                labels: &self.session.labels,
+                            },
+                            &mut commands,
+                        );
+                        ui.separator();
+                    }
                     ui.heading("Annotation");
                     match self.selected.and_then(|id| doc.annotation(id)) {
                         Some(a) => {
@@ -299,6 +323,10 @@ impl GlossApp {
             let links = self
                 .links
                 .reader_links(&self.session, doc, self.selected, self.revision);
+            let lanes = self
+                .comparison
+                .as_mut()
+                .map_or(&[][..], |c| c.lanes(&doc.article.id));
             let view = ReaderView {
                 annotations: &doc.annotations,
                 revision: self.revision,
@@ -314,6 +342,7 @@ impl GlossApp {
                 revealed: &self.revealed,
                 font_size: self.settings.font_size,
                 links,
+                lanes,
             };
             let output = reader.ui(ui, &view);
             if let Some(id) = output.clicked {

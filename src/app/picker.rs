@@ -22,6 +22,8 @@ pub enum OpenKind {
     Import,
     /// A brat folder to import.
     ImportFolder,
+    /// Other annotators' sessions to compare with.
+    Compare,
 }
 
 /// What a save dialog is for.
@@ -66,6 +68,13 @@ impl FilePicker for NativePicker {
                     .pick_folder()
                     .into_iter()
                     .collect();
+            }
+            OpenKind::Compare => {
+                return rfd::FileDialog::new()
+                    .set_title("Compare with other annotators' sessions")
+                    .add_filter("Gloss sessions", &[SESSION_EXTENSION])
+                    .pick_files()
+                    .unwrap_or_default();
             }
             OpenKind::Import => {
                 return rfd::FileDialog::new()

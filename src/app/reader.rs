@@ -179,6 +179,33 @@ pub struct ReaderView<'a> {
     pub font_size: f32,
     /// The selected annotation's relations, drawn as arcs or markers.
     pub links: &'a [ReaderLink],
+    /// Other annotators' spans while comparing: one thin lane above the text per
+    /// annotator, in their colour.
+    pub lanes: &'a [Lane],
+}
+
+/// One annotator's spans, drawn as a thin line above the text in their colour.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lane {
+    /// The annotator's colour.
+    pub color: Color32,
+    /// Their spans, sorted by start.
+    pub spans: Vec<Range<usize>>,
+    /// The longest span's length (so a paragraph finds its spans by binary search).
+    pub longest: usize,
+}
+
+impl Lane {
+    /// A lane of `spans` (any order).
+    pub fn new(color: Color32, mut spans: Vec<Range<usize>>) -> Self {
+        spans.sort_by_key(|r| (r.start, r.end));
+        let longest = spans.iter().map(|r| r.end - r.start).max().unwrap_or(0);
+        Self {
+            color,
+            spans,
+            longest,
+        }
+    }
 }
 
 /// A relation of the selected annotation as the reader draws it: an arc from span to
@@ -840,6 +867,24 @@ impl Reader {
                             CornerRadius::same(3),
                             color.gamma_multiply(0.6 * fade),
                         );
+                    }
+                }
+            }
+            // Other annotators' lanes, above the line: annotator k at k × 2.5 points.
+            for (k, lane) in view.lanes.iter().enumerate() {
+                let (color, spans) = (&lane.color, &lane.spans);
+                // Sorted by start: no span starting this far before the paragraph reaches it.
+                let first = spans.partition_point(|s| s.start + lane.longest <= par_chars.start);
+                for s in spans[first..]
+                    .iter()
+                    .take_while(|s| s.start < par_chars.end)
+                {
+                    let Some(range) = local(s) else { continue };
+                    #[allow(clippy::cast_precision_loss)]
+                    let offset = 1.0 + k as f32 * 2.5;
+                    for r in range_rects(galley, range) {
+                        let r = r.translate(origin.to_vec2());
+                        painter.hline(r.x_range(), r.top() + offset, Stroke::new(1.5, *color));
                     }
                 }
             }

@@ -94,6 +94,8 @@ pub enum PathPurpose {
     Export(ExportFormat),
     /// Import these files or folders.
     Import,
+    /// Compare with these sessions.
+    Compare,
 }
 
 /// A file dialog the app is waiting for, and what to do with its answer.
@@ -329,6 +331,8 @@ pub struct GlossApp {
     pub editor_state: super::panels::editor::EditorState,
     /// A link under way (R).
     pub linking: Option<super::relations::Linking>,
+    /// Other annotators' sessions being compared with this one (curation).
+    pub comparison: Option<super::curation::Comparison>,
     /// A text field had the keyboard at the end of the last frame.
     pub(super) was_typing: bool,
     /// The selected annotation's relations, for the editor and the reader.
@@ -383,6 +387,7 @@ impl GlossApp {
             focus_note: false,
             editor_state: super::panels::editor::EditorState::default(),
             linking: None,
+            comparison: None,
             was_typing: false,
             links: super::relations::LinkCache::default(),
             commands: Vec::new(),
@@ -518,6 +523,18 @@ impl GlossApp {
             Command::Import => self.pick(Pick::Open(OpenKind::Import)),
             Command::ImportFolder => self.pick(Pick::Open(OpenKind::ImportFolder)),
             Command::ImportPaths(paths) => self.import_paths(&paths),
+            Command::CompareWith => self.pick(Pick::Open(OpenKind::Compare)),
+            Command::ComparePaths(paths) => self.compare_with(&paths),
+            Command::NextDisagreement => self.step_disagreement(true),
+            Command::PreviousDisagreement => self.step_disagreement(false),
+            Command::SelectDisagreement(n) => self.select_item(n),
+            Command::AcceptVersion(k) => self.accept_version(k),
+            Command::RejectDisagreement => self.reject_disagreement(),
+            Command::AcceptAgreed => self.accept_agreed(),
+            Command::CloseComparison => {
+                self.comparison = None;
+                self.note("Stopped comparing.");
+            }
             Command::NewSession => self.guard(AfterPrompt::NewSession),
             Command::Save => self.save(false, None),
             Command::SaveAs => self.save(true, None),

@@ -6,6 +6,7 @@ pub mod agreement;
 pub mod anchor;
 pub mod annotation;
 pub mod article;
+pub mod curation;
 pub mod edit;
 pub mod label;
 pub mod merge;

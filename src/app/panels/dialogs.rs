@@ -39,6 +39,11 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, commands: &mut Vec<Co
                         "Open",
                     ),
                     PathPurpose::SaveSession => ("Save session", "Save the session as:", "Save"),
+                    PathPurpose::Compare => (
+                        "Compare with",
+                        "Other annotators' sessions (.ron) of the same articles, separated by ;",
+                        "Compare",
+                    ),
                     PathPurpose::Import => (
                         "Import",
                         "Path of a dataset (Gloss JSON/JSONL, doccano, Label Studio, W3C) or a brat folder:",
@@ -76,6 +81,9 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, commands: &mut Vec<Co
                         let first = paths.first().cloned().unwrap_or_default();
                         commands.push(match purpose {
                             PathPurpose::Open => Command::OpenPaths(std::mem::take(&mut paths)),
+                            PathPurpose::Compare => {
+                                Command::ComparePaths(std::mem::take(&mut paths))
+                            }
                             PathPurpose::Import => {
                                 Command::ImportPaths(std::mem::take(&mut paths))
                             }
@@ -191,7 +199,7 @@ fn recover_buttons_ui(ui: &mut Ui, restore: &str, commands: &mut Vec<Command>) {
 
 /// Paths typed in the prompt: one per line, or one with spaces.
 fn split_paths(text: &str) -> Vec<std::path::PathBuf> {
-    text.lines()
+    text.split(['\n', ';'])
         .map(|l| l.trim().trim_matches('"').trim_matches('\''))
         .filter(|l| !l.is_empty())
         .map(std::path::PathBuf::from)

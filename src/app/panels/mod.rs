@@ -2,6 +2,7 @@
 //! they only change their own view state.
 
 pub mod articles;
+pub mod curation;
 pub mod dialogs;
 pub mod editor;
 pub mod find;
