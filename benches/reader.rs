@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use egui::text::{CCursor, LayoutJob, TextFormat};
 use egui::{CentralPanel, Color32, Context, FontId, Galley, Id, Pos2, RawInput, Rect, Ui, vec2};
-use gloss::app::reader::{Reader, ReaderView};
+use gloss::app::reader::{Lane, Reader, ReaderView};
 use gloss::app::relations::{link_rows, reader_links};
 use gloss::model::{
     Annotation, AnnotationId, Article, History, Label, Relation, Session, Text, Timestamp,
@@ -102,6 +102,8 @@ fn report(rows: &[Row]) {
         "links_scroll_median_ms",
         "links_scroll_p99_ms",
         "links_scroll_vs_plain_ratio",
+        "lanes_scroll_median_ms",
+        "lanes_scroll_p99_ms",
     ];
     let columns: Vec<(String, String)> = [
         ("gloss", "10kB"),
@@ -513,6 +515,53 @@ fn bench_gloss(session: &mut Session, article: &str, size: &str, rss_start: f64)
         session.relations.len(),
         times.len()
     );
+    // 8. curation: three other annotators' lanes (each the article's spans, shifted and
+    // thinned a little), scrolling the whole article a screen per frame.
+    let doc = session.document(article).unwrap();
+    let lanes: Vec<Lane> = (0..3usize)
+        .map(|k| {
+            let spans = doc
+                .annotations
+                .iter()
+                .enumerate()
+                .filter(|(n, _)| n % (k + 4) != 0)
+                .map(|(_, a)| a.start + k..a.end)
+                .filter(|r| r.start < r.end)
+                .collect();
+            Lane::new(egui::Color32::from_rgb(200, 120, 40 + 60 * k as u8), spans)
+        })
+        .collect();
+    let draw_lanes = |reader: &mut Reader, frames: &mut Frames| {
+        let doc = session.document(article).unwrap();
+        let view = ReaderView {
+            annotations: &doc.annotations,
+            revision,
+            labels: &labels,
+            selected: None,
+            matches: &[],
+            current_match: None,
+            shield: false,
+            revealed: &revealed,
+            font_size: 17.0,
+            links: &[],
+            lanes: &lanes,
+        };
+        frames.frame(|ui| {
+            reader.ui(ui, &view);
+        })
+    };
+    reader.set_scroll_offset(0.0);
+    draw_lanes(&mut reader, &mut frames);
+    let mut times = Vec::new();
+    let mut y = 0.0;
+    let page = reader.viewport_height().max(100.0);
+    while y + page < reader.content_height() && times.len() < 400 {
+        reader.set_scroll_offset(y);
+        times.push(draw_lanes(&mut reader, &mut frames));
+        y += page;
+    }
+    emit("gloss", size, "lanes_scroll_median_ms", median(&mut times));
+    emit("gloss", size, "lanes_scroll_p99_ms", p99(&mut times));
     eprintln!("  gloss {size}: {} galleys cached", reader.cached_galleys());
 }
 
