@@ -639,13 +639,13 @@ fn annotations_follow_a_sentence_inserted_before_them() {
         fixture.spoiler,
         find(&new_text, "The ferry was found empty"),
     );
-    // The quote occurs twice; the context puts it on the second one again.
+    // The quote occurs twice; the diff carries it to the second one again.
     assert_follows(s, fixture.bell, rfind(&new_text, "the bell rang twice"));
     assert!(
         report
             .moved
             .iter()
-            .any(|(id, how)| *id == fixture.bell && matches!(how, Anchoring::ByContext(_))),
+            .any(|(id, how)| *id == fixture.bell && matches!(how, Anchoring::Moved(_))),
         "{report:?}"
     );
 }

@@ -805,7 +805,7 @@ fn build_document(
     report.moved = doc
         .reanchor_all()
         .into_iter()
-        .filter(|(_, how)| *how != Anchoring::Orphan)
+        .filter(|(_, how)| !how.is_orphan())
         .collect();
     // Every orphan carries the flag, whether it was orphaned now or in an earlier load.
     report.orphans = doc

@@ -1,8 +1,14 @@
 //! Re-anchoring: placing an annotation again after its article's text changed.
 //!
-//! Order of attempts: the exact old position; the quote where its prefix and suffix
-//! context match; the quote alone if it occurs once; otherwise the annotation is an
-//! orphan — kept and reported, never moved to a guessed place.
+//! When the old text is known (a session holds it), annotations are carried through a
+//! character diff ([`super::align`], used by [`super::Document::reanchored_to`]): that is
+//! what tells a moved sentence from its duplicate. This module is the **fallback** when
+//! there is no old text (an import whose offsets do not fit its text, a hand-edited file):
+//! the exact old position; the quote where its prefix and suffix context match (or agree
+//! on at least 8 chars, at one place only); a quote of at least 16 chars that occurs
+//! exactly once; otherwise the annotation is an orphan — kept and reported, never moved
+//! to a guessed place. A short quote (a name) is never moved just because it occurs once:
+//! it may be another mention.
 
 use std::ops::Range;
 
@@ -16,10 +22,29 @@ pub enum Anchoring {
     Exact,
     /// Found again through its context (prefix and/or suffix).
     ByContext(Range<usize>),
-    /// Found again as the only occurrence of the quote.
+    /// Found again as the only occurrence of a long quote.
     ByUniqueQuote(Range<usize>),
+    /// Carried through the diff of the old and new text: every character survived.
+    Moved(Range<usize>),
+    /// Carried through the diff, partly edited: the span is what survived, and its
+    /// quote was updated (the old one is in the `previous_text` attribute).
+    Changed {
+        /// The new span.
+        span: Range<usize>,
+        /// The quote before the edit.
+        old: String,
+    },
+    /// Several places fit equally well: not placed (an orphan), candidates listed.
+    Ambiguous(Vec<Range<usize>>),
     /// Could not be placed.
     Orphan,
+}
+
+impl Anchoring {
+    /// Not placed (orphaned or ambiguous).
+    pub fn is_orphan(&self) -> bool {
+        matches!(self, Self::Orphan | Self::Ambiguous(_))
+    }
 }
 
 impl std::fmt::Display for Anchoring {
@@ -38,6 +63,23 @@ impl std::fmt::Display for Anchoring {
                 "moved to chars {}–{} (the only place the quote occurs)",
                 span.start, span.end
             ),
+            Self::Moved(span) => write!(f, "moved to chars {}–{}", span.start, span.end),
+            Self::Changed { span, old } => write!(
+                f,
+                "changed: now chars {}–{} (was {old:?})",
+                span.start, span.end
+            ),
+            Self::Ambiguous(places) => write!(
+                f,
+                "orphaned: {} places fit equally ({})",
+                places.len(),
+                places
+                    .iter()
+                    .take(5)
+                    .map(|r| format!("{}–{}", r.start, r.end))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             Self::Orphan => write!(f, "orphaned (the quote is no longer in the text)"),
         }
     }
@@ -45,6 +87,9 @@ impl std::fmt::Display for Anchoring {
 
 /// Minimum number of context chars that must agree to place an ambiguous quote.
 const MIN_CONTEXT_AGREEMENT: usize = 8;
+
+/// A quote this long (in chars) that occurs exactly once is placed there without context.
+pub const MIN_UNIQUE_QUOTE_CHARS: usize = 16;
 
 /// Occurrences of one quote scored one by one up to this many; past it only an exact
 /// match of the whole context (found through an index) places the annotation, so a quote
@@ -82,6 +127,16 @@ impl Occurrences {
             index
         });
         Self { bytes, by_context }
+    }
+}
+
+impl Occurrences {
+    /// The occurrences as char spans of `quote_chars` chars.
+    pub fn spans(&self, text: &Text, quote_chars: usize) -> Vec<Range<usize>> {
+        self.bytes
+            .iter()
+            .filter_map(|&b| text.char_of_byte(b).map(|s| s..s + quote_chars))
+            .collect()
     }
 }
 
@@ -151,7 +206,9 @@ pub fn reanchor_among(annotation: &Annotation, text: &Text, found: &Occurrences)
     {
         return Anchoring::ByContext(span);
     }
-    if let [only] = occurrences.as_slice() {
+    if let [only] = occurrences.as_slice()
+        && quote_chars >= MIN_UNIQUE_QUOTE_CHARS
+    {
         return to_span(*only).map_or(Anchoring::Orphan, Anchoring::ByUniqueQuote);
     }
     if best >= MIN_CONTEXT_AGREEMENT
@@ -159,6 +216,9 @@ pub fn reanchor_among(annotation: &Annotation, text: &Text, found: &Occurrences)
         && let Some(span) = best_places.first().and_then(|&b| to_span(b))
     {
         return Anchoring::ByContext(span);
+    }
+    if best >= MIN_CONTEXT_AGREEMENT && best_places.len() > 1 {
+        return Anchoring::Ambiguous(best_places.iter().filter_map(|&b| to_span(b)).collect());
     }
     Anchoring::Orphan
 }

@@ -3,6 +3,7 @@
 
 mod adding;
 pub mod agreement;
+pub mod align;
 pub mod anchor;
 pub mod annotation;
 pub mod article;

@@ -4,12 +4,14 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use super::align::{Alignment, Mapped};
 use super::anchor::{Anchoring, Occurrences, reanchor_among};
 use super::annotation::{Annotation, AnnotationId, SpanError, snap_span};
 use super::article::Article;
 use super::label::Label;
 use super::relation::{Relation, RelationError, RelationId, RelationType};
 use super::shared::Shared;
+use super::text::Text;
 use super::time::Timestamp;
 
 /// A document's annotations, shared until written ([`Shared`]).
@@ -131,19 +133,45 @@ impl Document {
     /// old text so repeated quotes are told apart. `self` is unchanged; returns the new
     /// document, the annotations that moved (and how) and the ones orphaned.
     pub fn reanchored_to(&self, article: Article) -> Reanchored {
+        let old_text = self.article.text.clone();
+        let new_text = article.text.clone();
+        let alignment = Alignment::new(old_text.as_str(), new_text.as_str());
+        let old_chars: Vec<char> = old_text.as_str().chars().collect();
+        let new_chars: Vec<char> = new_text.as_str().chars().collect();
         let mut doc = Document {
             article,
             annotations: self.annotations.clone(),
         };
-        let old_text = self.article.text.clone();
+        let mut moved: Vec<(AnnotationId, Anchoring)> = Vec::new();
+        let mut unplaced = false;
         for a in &mut doc.annotations {
-            a.verify_and_refresh(&old_text);
+            // Only what matches the old text can be carried through the diff.
+            if !a.verify_and_refresh(&old_text) {
+                unplaced = true;
+                continue;
+            }
+            let how = carry(a, &alignment, (&old_chars, &new_chars), &new_text);
+            match &how {
+                Anchoring::Exact => {}
+                Anchoring::Moved(span) | Anchoring::ByContext(span) => {
+                    a.set_span(&new_text, span.clone());
+                }
+                Anchoring::Changed { span, old } => {
+                    a.set_span(&new_text, span.clone());
+                    a.attributes.insert(PREVIOUS_TEXT.to_owned(), old.clone());
+                }
+                _ => a.orphan = true,
+            }
+            if how != Anchoring::Exact {
+                moved.push((a.id, how));
+            }
         }
-        let moved: Vec<(AnnotationId, Anchoring)> = doc
-            .reanchor_all()
-            .into_iter()
-            .filter(|(_, how)| *how != Anchoring::Orphan)
-            .collect();
+        doc.sort();
+        if unplaced {
+            // Annotations that did not fit even the old text: search for them.
+            moved.extend(doc.reanchor_all());
+        }
+        moved.retain(|(_, how)| !how.is_orphan());
         let mut orphans: Vec<AnnotationId> = doc
             .annotations
             .iter()
@@ -181,10 +209,13 @@ impl Document {
                     annotation.refresh_context(&text);
                     continue;
                 }
-                Anchoring::ByContext(span) | Anchoring::ByUniqueQuote(span) => {
+                Anchoring::ByContext(span)
+                | Anchoring::ByUniqueQuote(span)
+                | Anchoring::Moved(span)
+                | Anchoring::Changed { span, .. } => {
                     annotation.set_span(&text, span.clone());
                 }
-                Anchoring::Orphan => annotation.orphan = true,
+                Anchoring::Orphan | Anchoring::Ambiguous(_) => annotation.orphan = true,
             }
             changes.push((annotation.id, result));
         }
@@ -192,6 +223,68 @@ impl Document {
             self.sort();
         }
         changes
+    }
+}
+
+/// The attribute that keeps an annotation's quote from before its text was edited.
+pub const PREVIOUS_TEXT: &str = "previous_text";
+
+/// Where an annotation that fits the old text goes in the new one: through the diff;
+/// when its characters were deleted, to the one place its exact quote (with context) was
+/// inserted — a moved paragraph — else nowhere.
+fn carry(
+    a: &Annotation,
+    alignment: &Alignment,
+    chars: (&[char], &[char]),
+    new_text: &Text,
+) -> Anchoring {
+    match alignment.map_in(a.span(), chars.0, chars.1) {
+        Mapped::Moved(span) if span == a.span() => Anchoring::Exact,
+        Mapped::Moved(span) => Anchoring::Moved(span),
+        Mapped::Changed(span) => {
+            if new_text.slice(span.clone()) == Some(a.text.as_str()) {
+                Anchoring::Moved(span)
+            } else if new_text
+                .slice(span.clone())
+                .is_some_and(|q| !q.trim().is_empty())
+            {
+                Anchoring::Changed {
+                    span,
+                    old: a.text.clone(),
+                }
+            } else {
+                Anchoring::Orphan
+            }
+        }
+        Mapped::Deleted => {
+            let found = Occurrences::find(&a.text, new_text);
+            let inserted: Vec<Range<usize>> = found
+                .spans(new_text, a.text.chars().count())
+                .into_iter()
+                .filter(|span| alignment.is_inserted(span))
+                .collect();
+            match inserted.as_slice() {
+                [] => Anchoring::Orphan,
+                [only] => Anchoring::Moved(only.clone()),
+                _ => {
+                    // Several insertions of the quote: only its context can choose.
+                    let with_context: Vec<Range<usize>> = inserted
+                        .iter()
+                        .filter(|span| {
+                            let mut probe = a.clone();
+                            probe.set_span(new_text, (*span).clone())
+                                && probe.prefix == a.prefix
+                                && probe.suffix == a.suffix
+                        })
+                        .cloned()
+                        .collect();
+                    match with_context.as_slice() {
+                        [only] => Anchoring::Moved(only.clone()),
+                        _ => Anchoring::Ambiguous(inserted),
+                    }
+                }
+            }
+        }
     }
 }
 
