@@ -401,17 +401,23 @@ fn our_jsonl_imports_back_with_every_annotation_and_link() {
 }
 
 #[test]
-fn formats_gloss_cannot_import_yet_are_named_not_misread() {
+fn every_exported_format_with_text_is_told_by_its_content_and_imports() {
     let dir = folder_with_session();
-    let out = gloss(dir.path(), &["export", "--format", "w3c", "s.ron"]);
-    assert_code(&out, 0);
-    std::fs::write(dir.path().join("from.w3c.json"), stdout(&out)).expect("write");
-    let out = gloss(dir.path(), &["import", "from.w3c.json", "-o", "x.ron"]);
-    let line = assert_one_error_line(&out, "from.w3c.json");
-    assert!(
-        line.contains("this looks like W3C Web Annotation"),
-        "{line}"
-    );
+    for format in ["json", "jsonl", "doccano", "label-studio", "w3c"] {
+        let out = gloss(dir.path(), &["export", "--format", format, "s.ron"]);
+        assert_code(&out, 0);
+        let file = format!("from-{format}.data");
+        std::fs::write(dir.path().join(&file), stdout(&out)).expect("write");
+        let back = format!("back-{format}.ron");
+        let out = gloss(dir.path(), &["import", &file, "-o", &back]);
+        assert_code(&out, 0);
+        let said = stderr(&out);
+        assert!(said.contains(&format!("{file} as {format}")), "{said}");
+        assert!(
+            said.contains("imported 1 article(s), 3 annotation(s)"),
+            "{said}"
+        );
+    }
 }
 
 #[test]

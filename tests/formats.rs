@@ -1034,14 +1034,61 @@ fn w3c_export_field_by_field() {
 }
 
 #[test]
-fn w3c_source_is_a_file_uri_when_the_article_has_a_path() {
+fn w3c_source_is_never_a_path_of_this_machine() {
     let session = build_session("/data/articles/the fox.txt", "");
+    let out = export_string(&session, ExportFormat::W3c).unwrap();
+    let collection: Value = serde_json::from_str(&out).unwrap();
+    let source = collection["first"]["items"][0]["target"]["source"]
+        .as_str()
+        .unwrap();
+    assert!(source.starts_with("urn:gloss:article:"), "{source}");
+    assert!(!out.contains("/data/articles"), "no local path anywhere");
+    // A web article keeps its address.
+    let session = build_session("https://news.example.org/fox", "");
     let out = export_string(&session, ExportFormat::W3c).unwrap();
     let collection: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         collection["first"]["items"][0]["target"]["source"],
-        "file:///data/articles/the%20fox.txt"
+        "https://news.example.org/fox"
     );
+}
+
+#[test]
+fn w3c_collection_and_page_have_the_ids_the_model_requires() {
+    let session = export_session_fixture();
+    let out = export_string(&session, ExportFormat::W3c).unwrap();
+    let c: Value = serde_json::from_str(&out).unwrap();
+    let id = c["id"].as_str().unwrap();
+    let page = &c["first"];
+    let page_id = page["id"].as_str().unwrap();
+    for urn in [id, page_id] {
+        // urn:uuid: and an RFC 4122 layout (version 5, variant 10xx).
+        let uuid = urn.strip_prefix("urn:uuid:").unwrap();
+        let parts: Vec<&str> = uuid.split('-').collect();
+        assert_eq!(
+            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12]
+        );
+        assert!(parts[2].starts_with('5'));
+        assert!(matches!(
+            parts[3].chars().next(),
+            Some('8' | '9' | 'a' | 'b')
+        ));
+    }
+    assert_ne!(id, page_id);
+    assert_eq!(page["type"], "AnnotationPage");
+    assert_eq!(page["partOf"], id);
+    assert_eq!(page["startIndex"], 0);
+    // Stable: the same session gives the same ids.
+    let again: Value =
+        serde_json::from_str(&export_string(&session, ExportFormat::W3c).unwrap()).unwrap();
+    assert_eq!(again["id"], c["id"]);
+    // Every annotation has the MUST properties: @context, id, type, target.
+    for item in page["items"].as_array().unwrap() {
+        for key in ["@context", "id", "type", "target"] {
+            assert!(item.get(key).is_some(), "{key} missing in {item}");
+        }
+    }
 }
 
 #[test]

@@ -47,7 +47,7 @@ struct Target {
     seeds: fn() -> Vec<Vec<u8>>,
 }
 
-const TARGETS: [Target; 8] = [
+const TARGETS: [Target; 9] = [
     Target {
         name: "session",
         extension: "ron",
@@ -77,6 +77,12 @@ const TARGETS: [Target; 8] = [
         extension: "json",
         run: run_import_label_studio,
         seeds: label_studio_seeds,
+    },
+    Target {
+        name: "import-w3c",
+        extension: "jsonld",
+        run: run_import_w3c,
+        seeds: w3c_seeds,
     },
     Target {
         name: "article-txt",
@@ -144,6 +150,10 @@ fn run_import_jsonl(path: &Path) -> Result<(), String> {
 
 fn run_import_label_studio(path: &Path) -> Result<(), String> {
     import_round_trip(path, ImportFormat::LabelStudio)
+}
+
+fn run_import_w3c(path: &Path) -> Result<(), String> {
+    import_round_trip(path, ImportFormat::W3c)
 }
 
 fn run_article(path: &Path) -> Result<(), String> {
@@ -270,6 +280,15 @@ fn label_studio_seeds() -> Vec<Vec<u8>> {
     vec![
         tasks.into_bytes(),
         br#"[{"id": 1, "data": {"text": "\ud83c\udf0a wave here"}, "annotations": [{"result": [{"id": "x", "type": "labels", "from_name": "label", "to_name": "text", "value": {"start": 3, "end": 7, "text": "wave", "labels": ["claim"]}}, {"id": "x", "type": "choices", "from_name": "status", "to_name": "text", "value": {"start": 3, "end": 7, "choices": ["true"]}}, {"type": "relation", "from_id": "x", "to_id": "x", "labels": ["same_as"]}]}]}]"#.to_vec(),
+    ]
+}
+
+fn w3c_seeds() -> Vec<Vec<u8>> {
+    let session = seed_session();
+    vec![
+        export_string(&session, ExportFormat::W3c)
+            .unwrap()
+            .into_bytes(),
     ]
 }
 

@@ -8,7 +8,7 @@ mod brat;
 mod doccano;
 mod json;
 pub(crate) mod label_studio;
-mod w3c;
+pub(crate) mod w3c;
 
 use std::path::{Path, PathBuf};
 

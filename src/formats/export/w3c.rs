@@ -5,13 +5,66 @@
 //! `commenting` one with its note). The model allows several bodies of mixed kinds, and
 //! `linking` is its motivation for exactly this ("to link to a resource related to the
 //! target"). Relations work across articles here: annotations are named by their ids.
-
-use std::path::PathBuf;
+//!
+//! The collection and its page have stable `urn:uuid:` ids derived from the articles
+//! (same session, same ids). `target.source` is the article's `http(s)` URL when its
+//! source is one, else `urn:gloss:article:<id>` — never a path of this machine. Web
+//! Annotations do not carry the annotated text, so the collection carries the articles in
+//! an extension property, `gloss:articles` (`id`, `title`, `text`), which is how the
+//! import reads an export back; other tools ignore it. Times of 0 (unknown) are left out.
 
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use super::{Ends, live};
-use crate::model::{Relation, Session};
+use crate::model::{Document, Relation, Session, Timestamp};
+
+/// The extension property with the articles' texts.
+pub(crate) const ARTICLES_PROPERTY: &str = "gloss:articles";
+
+/// A stable RFC 4122 (version 5 style, SHA-256 based) `urn:uuid:` for `name`.
+fn uuid_urn(name: &str) -> String {
+    let digest = Sha256::digest(name.as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&digest[..16]);
+    b[6] = (b[6] & 0x0f) | 0x50;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// Where an article is, as a target source.
+pub(crate) fn article_source(doc: &Document) -> String {
+    let source = doc.article.source.trim();
+    if source.starts_with("http://") || source.starts_with("https://") {
+        source.to_owned()
+    } else {
+        format!("urn:gloss:article:{}", percent(&doc.article.id))
+    }
+}
+
+fn percent(s: &str) -> String {
+    let mut out = String::new();
+    for byte in s.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn time(t: Timestamp) -> Option<String> {
+    (t.0 > 0).then(|| t.to_rfc3339())
+}
 
 pub(super) fn w3c(session: &Session) -> Value {
     let items: Vec<Value> = session
@@ -19,18 +72,12 @@ pub(super) fn w3c(session: &Session) -> Value {
         .iter()
         .flat_map(|doc| {
             live(doc).map(move |a| {
-                let source = if doc.article.source.is_empty() {
-                    format!("urn:gloss:article:{}", doc.article.id)
-                } else {
-                    file_uri(&doc.article.source)
-                };
+                let source = article_source(doc);
                 let body = textual_bodies(&a.label, &a.note, &a.attributes);
-                json!({
+                let mut item = json!({
                     "@context": "http://www.w3.org/ns/anno.jsonld",
                     "id": format!("urn:gloss:annotation:{}", a.id),
                     "type": "Annotation",
-                    "created": a.created.to_rfc3339(),
-                    "modified": a.modified.to_rfc3339(),
                     "body": body,
                     "target": {
                         "source": source,
@@ -48,7 +95,9 @@ pub(super) fn w3c(session: &Session) -> Value {
                             }
                         ]
                     }
-                })
+                });
+                stamp(&mut item, a.created, a.modified);
+                item
             })
         })
         .collect();
@@ -66,13 +115,51 @@ pub(super) fn w3c(session: &Session) -> Value {
             })
             .map(linking),
     );
+    let name: String = session
+        .documents
+        .iter()
+        .map(|d| format!("{}\u{0}{}\u{0}", d.article.id, d.article.sha256))
+        .collect();
+    let collection = uuid_urn(&format!("gloss collection\u{0}{name}"));
+    let page = uuid_urn(&format!("gloss page\u{0}{name}"));
+    let articles: Vec<Value> = session
+        .documents
+        .iter()
+        .map(|d| {
+            json!({
+                "id": d.article.id,
+                "title": d.article.title,
+                "source": article_source(d),
+                "text": d.article.text.as_str(),
+            })
+        })
+        .collect();
     json!({
         "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": collection,
         "type": "AnnotationCollection",
         "label": "Gloss export (TextPositionSelector offsets in code points)",
         "total": items.len(),
-        "first": { "type": "AnnotationPage", "items": items },
+        "first": {
+            "id": page,
+            "type": "AnnotationPage",
+            "partOf": collection,
+            "startIndex": 0,
+            "items": items,
+        },
+        ARTICLES_PROPERTY: articles,
     })
+}
+
+fn stamp(item: &mut Value, created: Timestamp, modified: Timestamp) {
+    if let Some(obj) = item.as_object_mut() {
+        if let Some(t) = time(created) {
+            obj.insert("created".into(), t.into());
+        }
+        if let Some(t) = time(modified) {
+            obj.insert("modified".into(), t.into());
+        }
+    }
 }
 
 /// The tag (label or relation type), the note (`commenting`) and each attribute
@@ -100,27 +187,14 @@ fn linking(r: &Relation) -> Value {
         "source": format!("urn:gloss:annotation:{}", r.to),
     })];
     body.extend(textual_bodies(&r.kind, &r.note, &r.attributes));
-    json!({
+    let mut item = json!({
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": format!("urn:gloss:relation:{}", r.id),
         "type": "Annotation",
         "motivation": "linking",
-        "created": r.created.to_rfc3339(),
-        "modified": r.modified.to_rfc3339(),
         "body": body,
         "target": format!("urn:gloss:annotation:{}", r.from),
-    })
-}
-
-fn file_uri(path: &str) -> String {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| PathBuf::from(path));
-    let mut uri = String::from("file://");
-    for byte in absolute.to_string_lossy().replace('\\', "/").bytes() {
-        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
-            uri.push(char::from(byte));
-        } else {
-            uri.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    uri
+    });
+    stamp(&mut item, r.created, r.modified);
+    item
 }

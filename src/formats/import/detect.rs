@@ -44,23 +44,29 @@ fn object_kind(body: &str) -> Result<ImportFormat, String> {
         if has("label") || has("entities") || (has("text") && !has("@context")) {
             return Ok(ImportFormat::Doccano);
         }
+        if looks_w3c(&keys) {
+            return Ok(ImportFormat::W3c);
+        }
         return Err(describe(&keys));
     }
     // One document over many lines.
     match keys(body) {
         Some(keys) if keys.iter().any(|k| k == "articles") => Ok(ImportFormat::Json),
         Some(keys) if keys.iter().any(|k| k == "data") => Ok(ImportFormat::LabelStudio),
+        Some(keys) if looks_w3c(&keys) => Ok(ImportFormat::W3c),
         Some(keys) => Err(describe(&keys)),
         // Not valid JSON: let our JSON importer say where it breaks.
         None => Ok(ImportFormat::Json),
     }
 }
 
-fn describe(keys: &[String]) -> String {
+fn looks_w3c(keys: &[String]) -> bool {
     let has = |k: &str| keys.iter().any(|x| x == k);
-    if has("@context") || has("type") && (has("items") || has("first") || has("target")) {
-        "this looks like W3C Web Annotation, which Gloss exports but cannot import yet".to_owned()
-    } else {
+    has("@context") || has("type") && (has("items") || has("first") || has("target"))
+}
+
+fn describe(keys: &[String]) -> String {
+    {
         let mut shown: Vec<&str> = keys.iter().map(String::as_str).take(6).collect();
         shown.sort_unstable();
         format!(
@@ -82,10 +88,9 @@ fn array_kind(body: &str) -> Result<ImportFormat, String> {
             .and_then(|items| items.into_iter().next());
     match first {
         Some(item) if item.contains_key("data") => Ok(ImportFormat::LabelStudio),
-        Some(item) if item.contains_key("@context") || item.contains_key("target") => Err(
-            "this looks like W3C Web Annotation, which Gloss exports but cannot import yet"
-                .to_owned(),
-        ),
+        Some(item) if item.contains_key("@context") || item.contains_key("target") => {
+            Ok(ImportFormat::W3c)
+        }
         _ => Err(
             "not a format Gloss imports: a JSON array (Gloss JSON is one object with \"articles\"; Label Studio tasks have \"data\")"
                 .to_owned(),
@@ -129,9 +134,16 @@ mod tests {
             detect("{\n \"id\": 3,\n \"data\": {\"text\": \"x\"},\n \"annotations\": []\n}"),
             Ok(ImportFormat::LabelStudio)
         );
-        assert!(detect("{\n \"@context\": \"http://www.w3.org/ns/anno.jsonld\",\n \"type\": \"AnnotationCollection\",\n \"first\": {}\n}")
-            .unwrap_err()
-            .contains("W3C"));
+        assert_eq!(
+            detect(
+                "{\n \"@context\": \"http://www.w3.org/ns/anno.jsonld\",\n \"type\": \"AnnotationCollection\",\n \"first\": {}\n}"
+            ),
+            Ok(ImportFormat::W3c)
+        );
+        assert_eq!(
+            detect("[{\"type\": \"Annotation\", \"target\": \"x\"}]"),
+            Ok(ImportFormat::W3c)
+        );
         assert!(detect("").unwrap_err().contains("empty"));
         assert!(
             detect("T1\tquote 0 5\thello")

@@ -6,6 +6,7 @@ mod detect;
 mod doccano;
 mod json;
 mod label_studio;
+mod w3c;
 
 use std::path::{Path, PathBuf};
 
@@ -24,11 +25,19 @@ pub enum ImportFormat {
     Doccano,
     /// Label Studio's JSON export (a list of tasks).
     LabelStudio,
+    /// W3C Web Annotation (a collection, a page, an annotation or a list of them).
+    W3c,
 }
 
 impl ImportFormat {
     /// Every format.
-    pub const ALL: [Self; 4] = [Self::Json, Self::Jsonl, Self::Doccano, Self::LabelStudio];
+    pub const ALL: [Self; 5] = [
+        Self::Json,
+        Self::Jsonl,
+        Self::Doccano,
+        Self::LabelStudio,
+        Self::W3c,
+    ];
 
     /// The command-line name.
     pub fn name(self) -> &'static str {
@@ -37,6 +46,7 @@ impl ImportFormat {
             Self::Jsonl => "jsonl",
             Self::Doccano => "doccano",
             Self::LabelStudio => "label-studio",
+            Self::W3c => "w3c",
         }
     }
 
@@ -256,6 +266,7 @@ pub fn import_str(
         ImportFormat::LabelStudio => {
             label_studio::import_label_studio(data, tally, options.predictions)?
         }
+        ImportFormat::W3c => w3c::import_w3c(data, tally)?,
     };
     // Relative article sources are relative to the file that names them.
     let base = path.parent().filter(|p| !p.as_os_str().is_empty());
