@@ -306,7 +306,8 @@ fn brat_writes_r_lines_and_relation_rules() {
         .unwrap();
     assert_eq!(
         relations,
-        "speaker\tArg1:quote, Arg2:source\n\
+        "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\
+         speaker\tArg1:quote, Arg2:source\n\
          evidence\tArg1:claim, Arg2:<ENTITY>\n\
          same_as\tArg1:<ENTITY>, Arg2:<ENTITY>\n\
          contradicts\tArg1:claim, Arg2:claim"

@@ -31,13 +31,7 @@ pub fn brat_ann(session: &Session, doc: &Document) -> String {
             if value.is_empty() {
                 continue;
             }
-            if value.split_whitespace().count() == 1
-                && session.label(&a.label).is_some_and(|l| {
-                    l.attributes
-                        .iter()
-                        .any(|s| s.key == *key && !s.choices.is_empty())
-                })
-            {
+            if is_brat_attribute(session, &a.label, key, value) {
                 attr_n += 1;
                 out.push_str(&format!(
                     "A{attr_n}\t{} T{t} {}\n",
@@ -125,14 +119,39 @@ fn brat_fragments(text: &Text, start: usize, end: usize) -> Vec<(usize, usize)> 
     fragments
 }
 
-/// brat's `annotation.conf` for the session's labels.
+/// Whether an attribute is written as a brat `A` line (a one-word value of an
+/// attribute the label declares with choices); the others go into notes.
+fn is_brat_attribute(session: &Session, label: &str, key: &str, value: &str) -> bool {
+    !value.is_empty()
+        && value.split_whitespace().count() == 1
+        && session.label(label).is_some_and(|l| {
+            l.attributes
+                .iter()
+                .any(|s| s.key == key && !s.choices.is_empty())
+        })
+}
+
+/// brat's `annotation.conf` for the session: every label (and any id annotations use),
+/// any span allowed to overlap, nest in or cross any other (as Gloss allows, so brat's
+/// `validate:all` accepts every session), the relation types with their argument
+/// labels, and each `A` attribute with every value the session writes for it.
 pub fn brat_conf(session: &Session) -> String {
     let mut out = String::from("[entities]\n");
-    for label in &session.labels {
-        out.push_str(&brat_type(&label.id));
+    let mut entities: Vec<String> = session.labels.iter().map(|l| brat_type(&l.id)).collect();
+    for doc in &session.documents {
+        for a in live(doc) {
+            let t = brat_type(&a.label);
+            if !entities.contains(&t) {
+                entities.push(t);
+            }
+        }
+    }
+    for entity in &entities {
+        out.push_str(entity);
         out.push('\n');
     }
     out.push_str("\n[relations]\n");
+    out.push_str("<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n");
     // `<ENTITY>` is brat's "any entity type"; alternatives are separated by `|`.
     let arg = |labels: &[String]| {
         if labels.is_empty() {
@@ -154,19 +173,44 @@ pub fn brat_conf(session: &Session) -> String {
         ));
     }
     out.push_str("\n[events]\n\n[attributes]\n");
+    // Per attribute: the labels that carry it and every value written.
+    let mut attributes: std::collections::BTreeMap<String, (Vec<String>, Vec<String>)> =
+        std::collections::BTreeMap::new();
     for label in &session.labels {
         for spec in label.attributes.iter().filter(|s| !s.choices.is_empty()) {
-            out.push_str(&format!(
-                "{}\tArg:{}, Value:{}\n",
-                brat_type(&spec.key),
-                brat_type(&label.id),
-                spec.choices
-                    .iter()
-                    .map(|c| brat_type(c))
-                    .collect::<Vec<_>>()
-                    .join("|")
-            ));
+            let entry = attributes.entry(brat_type(&spec.key)).or_default();
+            let l = brat_type(&label.id);
+            if !entry.0.contains(&l) {
+                entry.0.push(l);
+            }
+            for c in &spec.choices {
+                let c = brat_type(c);
+                if !entry.1.contains(&c) {
+                    entry.1.push(c);
+                }
+            }
         }
+    }
+    for doc in &session.documents {
+        for a in live(doc) {
+            for (key, value) in &a.attributes {
+                if is_brat_attribute(session, &a.label, key, value)
+                    && let Some(entry) = attributes.get_mut(&brat_type(key))
+                {
+                    let v = brat_type(value);
+                    if !entry.1.contains(&v) {
+                        entry.1.push(v);
+                    }
+                }
+            }
+        }
+    }
+    for (key, (labels, values)) in attributes {
+        out.push_str(&format!(
+            "{key}\tArg:{}, Value:{}\n",
+            labels.join("|"),
+            values.join("|")
+        ));
     }
     out
 }

@@ -2,6 +2,7 @@
 //! required; relations refer to annotation ids) in [`json`], and doccano JSONL (with its
 //! relation mode) in [`doccano`]; what they share is here.
 
+mod brat;
 mod detect;
 mod doccano;
 mod json;
@@ -27,16 +28,19 @@ pub enum ImportFormat {
     LabelStudio,
     /// W3C Web Annotation (a collection, a page, an annotation or a list of them).
     W3c,
+    /// brat standoff: a folder of `.ann` + `.txt` files, or one `.ann` file.
+    Brat,
 }
 
 impl ImportFormat {
     /// Every format.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Json,
         Self::Jsonl,
         Self::Doccano,
         Self::LabelStudio,
         Self::W3c,
+        Self::Brat,
     ];
 
     /// The command-line name.
@@ -47,6 +51,7 @@ impl ImportFormat {
             Self::Doccano => "doccano",
             Self::LabelStudio => "label-studio",
             Self::W3c => "w3c",
+            Self::Brat => "brat",
         }
     }
 
@@ -207,6 +212,14 @@ pub fn import_path(
     format: Option<ImportFormat>,
     options: ImportOptions,
 ) -> Result<(ImportFormat, Imported), ImportError> {
+    // brat is a folder (or an .ann file beside its .txt), not one file's content.
+    let is_ann = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ann"));
+    if format == Some(ImportFormat::Brat) || (format.is_none() && (path.is_dir() || is_ann)) {
+        let imported = brat::import_brat(path, Tally::new(path, options))?;
+        return Ok((ImportFormat::Brat, imported));
+    }
     let data = read_import(path)?;
     let format = match format {
         Some(format) => format,
@@ -267,6 +280,14 @@ pub fn import_str(
             label_studio::import_label_studio(data, tally, options.predictions)?
         }
         ImportFormat::W3c => w3c::import_w3c(data, tally)?,
+        ImportFormat::Brat => {
+            return Err(ImportError::Invalid {
+                path: path.to_owned(),
+                message:
+                    "brat is a folder of .ann and .txt files: import the folder or an .ann file"
+                        .to_owned(),
+            });
+        }
     };
     // Relative article sources are relative to the file that names them.
     let base = path.parent().filter(|p| !p.as_os_str().is_empty());
