@@ -1254,3 +1254,37 @@ fn new_over_thousands_of_files_with_one_name() {
     assert_eq!(ids.len(), 4_000, "every article has an id of its own");
     assert!(ids.contains("index") && ids.contains("index-4000"));
 }
+
+#[test]
+fn conll_export_is_iob2_and_counts_what_it_leaves_out() {
+    let out = gloss(
+        &manifest_dir(),
+        &["export", "--format", "conll", "sessions/example.ron"],
+    );
+    assert_code(&out, 0);
+    let conll = stdout(&out);
+    assert_eq!(conll.matches("-DOCSTART-\tO\n").count(), 3);
+    for line in conll.lines().filter(|l| !l.is_empty()) {
+        let (token, tag) = line.split_once('\t').expect("two columns");
+        assert!(
+            !token.is_empty() && !token.contains(char::is_whitespace),
+            "{line:?}"
+        );
+        assert!(
+            tag == "O" || tag.starts_with("B-") || tag.starts_with("I-"),
+            "{line:?}"
+        );
+    }
+    // IOB2: an I- tag continues a B- or I- of the same label.
+    let tags: Vec<&str> = conll.lines().filter_map(|l| l.split('\t').nth(1)).collect();
+    for pair in tags.windows(2) {
+        if let Some(label) = pair[1].strip_prefix("I-") {
+            assert!(pair[0].ends_with(label) && pair[0] != "O", "{pair:?}");
+        }
+    }
+    let said = stderr(&out);
+    assert!(
+        said.contains("15 relation(s) cannot be written in conll"),
+        "{said}"
+    );
+}

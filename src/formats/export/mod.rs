@@ -5,6 +5,7 @@
 //! [`w3c`] and [`brat`]; this module has what they share and the entry points.
 
 mod brat;
+mod conll;
 mod doccano;
 mod json;
 pub(crate) mod label_studio;
@@ -46,11 +47,13 @@ pub enum ExportFormat {
     W3c,
     /// A folder of brat `.txt` + `.ann` standoff files.
     Brat,
+    /// CoNLL IOB2 tags, one token per line.
+    Conll,
 }
 
 impl ExportFormat {
     /// Every format, in menu order.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Json,
         Self::Jsonl,
         Self::Doccano,
@@ -58,6 +61,7 @@ impl ExportFormat {
         Self::LabelStudioConfig,
         Self::W3c,
         Self::Brat,
+        Self::Conll,
     ];
 
     /// The name used on the command line.
@@ -70,6 +74,7 @@ impl ExportFormat {
             Self::LabelStudioConfig => "label-studio-config",
             Self::W3c => "w3c",
             Self::Brat => "brat",
+            Self::Conll => "conll",
         }
     }
 
@@ -85,6 +90,7 @@ impl ExportFormat {
             Self::LabelStudioConfig => "Label Studio labeling config (XML) for those tasks",
             Self::W3c => "W3C Web Annotation (JSON-LD)",
             Self::Brat => "brat standoff (folder of .txt + .ann)",
+            Self::Conll => "CoNLL IOB2 (one token per line; outer spans only)",
         }
     }
 
@@ -95,6 +101,7 @@ impl ExportFormat {
             Self::Jsonl | Self::Doccano => Some("jsonl"),
             Self::LabelStudioConfig => Some("xml"),
             Self::W3c => Some("jsonld"),
+            Self::Conll => Some("conll"),
             Self::Brat => None,
         }
     }
@@ -148,6 +155,7 @@ pub fn export_string(session: &Session, format: ExportFormat) -> Option<String> 
         }
         ExportFormat::LabelStudioConfig => label_studio::labeling_config(session),
         ExportFormat::W3c => serde_json::to_string_pretty(&w3c::w3c(session)).ok()?,
+        ExportFormat::Conll => conll::conll(session),
         ExportFormat::Brat => return None,
     };
     // JSON Lines of nothing is an empty file, not a blank line.
@@ -205,6 +213,22 @@ impl<'a> Ends<'a> {
 /// What an export leaves out, in words, for the person to see (`gloss export` prints it
 /// on stderr; the app shows it). Empty when nothing is lost.
 pub fn export_warnings(session: &Session, format: ExportFormat) -> Vec<String> {
+    if format == ExportFormat::Conll {
+        let mut warnings = Vec::new();
+        let nested = conll::left_out(session);
+        if nested > 0 {
+            warnings.push(format!(
+                "{nested} annotation(s) inside or overlapping another cannot be written in conll (one flat layer; the outer span wins) and were left out"
+            ));
+        }
+        if !session.relations.is_empty() {
+            warnings.push(format!(
+                "{} relation(s) cannot be written in conll and were left out",
+                session.relations.len()
+            ));
+        }
+        return warnings;
+    }
     if session.relations.is_empty()
         || matches!(
             format,
