@@ -17,7 +17,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::{ImportError, Imported, Tally, match_label, match_relation_type};
+use super::{ImportError, Imported, Tally, add_document, match_label, match_relation_type};
 use crate::formats::input::{MAX_IMPORT_BYTES, read_regular_text};
 use crate::model::{
     Annotation, AnnotationId, Article, ArticleIds, Document, Relation, RelationId, Session, Text,
@@ -140,10 +140,7 @@ pub(super) fn import_brat(path: &Path, mut tally: Tally<'_>) -> Result<Imported,
                 modified: tally.now,
             });
         }
-        for (aid, how) in doc.reanchor_all() {
-            moved.push((id.clone(), aid, how));
-        }
-        session.documents.push(doc);
+        add_document(&mut session, doc, &mut moved);
     }
     if session.documents.is_empty() {
         return Err(tally.fatal("no article could be imported".to_owned()));

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{ImportError, Imported, Tally, match_label, match_relation_type};
+use super::{ImportError, Imported, Tally, add_document, match_label, match_relation_type};
 use crate::model::{
     Annotation, AnnotationId, Article, ArticleIds, Document, Relation, Session, Text,
     article_id_from,
@@ -216,11 +216,7 @@ pub(super) fn import_doccano(data: &str, mut tally: Tally<'_>) -> Result<Importe
             });
         }
         doc.annotations = annotations.into();
-        doc.sort();
-        for (aid, how) in doc.reanchor_all() {
-            moved.push((id.clone(), aid, how));
-        }
-        session.documents.push(doc);
+        add_document(&mut session, doc, &mut moved);
     }
     if session.documents.is_empty() {
         return Err(tally.fatal("no documents in the file".to_owned()));

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{ImportError, Imported, Tally, match_label, match_relation_type};
+use super::{ImportError, Imported, Tally, add_document, match_label, match_relation_type};
 use crate::formats::export::label_studio::{LABELS_CONTROL, NOTE_CONTROL};
 use crate::model::{
     Annotation, AnnotationId, Article, ArticleIds, AttributeSpec, Document, MAX_ANNOTATION_ID,
@@ -158,11 +158,7 @@ pub(super) fn import_label_studio(
             let annotations = ctx.results(&mut session, &completion.result, &mut tally)?;
             doc.annotations = annotations.into();
         }
-        doc.sort();
-        for (aid, how) in doc.reanchor_all() {
-            moved.push((id.clone(), aid, how));
-        }
-        session.documents.push(doc);
+        add_document(&mut session, doc, &mut moved);
     }
     if session.documents.is_empty() {
         return Err(tally.fatal("no tasks in the file".to_owned()));

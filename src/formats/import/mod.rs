@@ -354,3 +354,17 @@ pub(super) fn match_label(session: &mut Session, name: &str) -> String {
     ensure_label(session, name);
     name.to_owned()
 }
+
+/// Add an imported document: sorted, every annotation checked against its text (and
+/// re-anchored by its quote where its offsets do not fit, reported in `moved`).
+pub(super) fn add_document(
+    session: &mut Session,
+    mut doc: crate::model::Document,
+    moved: &mut Vec<(String, AnnotationId, Anchoring)>,
+) {
+    doc.sort();
+    for (id, how) in doc.reanchor_all() {
+        moved.push((doc.article.id.clone(), id, how));
+    }
+    session.documents.push(doc);
+}
