@@ -192,3 +192,80 @@ fn the_published_example_through_whole_sessions() {
     assert!((got - study.alpha().unwrap()).abs() < 1e-12, "{got}");
     assert!((report.labels["quote"].alpha_u.unwrap() - 1.0).abs() < 1e-12);
 }
+
+mod properties {
+    use gloss::model::agreement::{Annotator, agreement};
+    use gloss::model::{Article, Session, Timestamp};
+    use proptest::prelude::*;
+
+    const A: &str = "The ferry resumes on Monday after three weeks of storms along the coast.";
+    const B: &str = "Council members voted nine to two for the new bridge over the river.";
+
+    /// A session of both articles with spans `(article 0/1, label 0/1, start, len)`.
+    fn session(spans: &[(usize, usize, usize, usize)]) -> Session {
+        let mut s = Session::new();
+        s.add_article(Article::new("a", "A", "", A));
+        s.add_article(Article::new("b", "B", "", B));
+        for &(doc, label, start, len) in spans {
+            let (id, text) = if doc == 0 { ("a", A) } else { ("b", B) };
+            let n = text.chars().count();
+            let start = start % (n - 1);
+            let end = (start + 1 + len).min(n);
+            let label = ["claim", "quote"][label];
+            if let Ok(edit) = s.annotate(id, label, start..end, Timestamp(1)) {
+                let _ = edit.apply(&mut s);
+            }
+        }
+        s
+    }
+
+    fn alpha(sessions: &[&Session]) -> Option<f64> {
+        let names = ["p", "q", "r"];
+        let annotators: Vec<Annotator<'_>> = sessions
+            .iter()
+            .zip(names)
+            .map(|(session, name)| Annotator { name, session })
+            .collect();
+        agreement(&annotators, None).overall.alpha_u
+    }
+
+    fn spans() -> impl Strategy<Value = Vec<(usize, usize, usize, usize)>> {
+        prop::collection::vec((0usize..2, 0usize..2, 0usize..80, 1usize..20), 1..8)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::with_cases(64)
+        })]
+
+        #[test]
+        fn identical_annotators_agree_perfectly(s in spans()) {
+            let x = session(&s);
+            prop_assume!(x.annotation_count() > 0);
+            prop_assert_eq!(alpha(&[&x, &x.clone()]), Some(1.0));
+        }
+
+        #[test]
+        fn alpha_is_symmetric_in_the_annotators(s1 in spans(), s2 in spans(), s3 in spans()) {
+            let (x, y, z) = (session(&s1), session(&s2), session(&s3));
+            let forward = alpha(&[&x, &y, &z]);
+            let backward = alpha(&[&z, &y, &x]);
+            match (forward, backward) {
+                (Some(f), Some(b)) => prop_assert!((f - b).abs() < 1e-9, "{} vs {}", f, b),
+                (f, b) => prop_assert_eq!(f, b),
+            }
+        }
+
+        #[test]
+        fn the_same_offsets_in_different_documents_never_agree(s in spans()) {
+            // One annotator marks these offsets in article a, the other in article b.
+            let in_a: Vec<_> = s.iter().map(|&(_, l, st, n)| (0, l, st, n)).collect();
+            let in_b: Vec<_> = s.iter().map(|&(_, l, st, n)| (1, l, st, n)).collect();
+            let (x, y) = (session(&in_a), session(&in_b));
+            prop_assume!(x.annotation_count() > 0 && y.annotation_count() > 0);
+            let a = alpha(&[&x, &y]).unwrap();
+            prop_assert!(a < 1.0, "{}", a);
+        }
+    }
+}

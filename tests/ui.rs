@@ -1029,3 +1029,35 @@ fn curate_two_annotators_by_keyboard_then_undo_and_redo() {
     harness.run();
     assert_eq!(texts(&harness), curated);
 }
+
+#[test]
+fn the_annotator_name_is_set_once_and_saved_with_the_session() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label_contains("Annotator name…").click();
+    harness.run();
+    harness
+        .get_by_label_contains("Your name, saved with this session")
+        .type_text("Ann Lee");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(
+        harness.state().session.annotator.as_deref(),
+        Some("Ann Lee")
+    );
+    assert_eq!(harness.state().settings.annotator, "Ann Lee");
+    assert!(
+        harness.state().is_dirty(),
+        "the name is saved with the session"
+    );
+    let session = fx.path("ann.ron");
+    fx.picker.push_save(Some(session.clone()));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    settle_save(&mut harness);
+    let saved = gloss::formats::load_session(&session).unwrap().session;
+    assert_eq!(saved.annotator.as_deref(), Some("Ann Lee"));
+}

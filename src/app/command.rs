@@ -87,6 +87,8 @@ pub enum Command {
     StartLink,
     /// Edit the label set.
     EditLabels,
+    /// Set your name as this session's annotator.
+    AnnotatorName,
     /// Compare with other annotators' sessions of the same articles (curation).
     CompareWith,
     /// Go to the next disagreement between the annotators.
@@ -109,6 +111,8 @@ pub enum Command {
     ImportPaths(Vec<std::path::PathBuf>),
     /// Compare with these sessions.
     ComparePaths(Vec<std::path::PathBuf>),
+    /// Name the annotator (empty: nobody).
+    SetAnnotator(String),
     /// Make the selected disagreement this annotator's version (0-based).
     AcceptVersion(usize),
     /// Select this item of the comparison.
@@ -191,7 +195,7 @@ const SHIFT: Modifiers = Modifiers::SHIFT;
 
 impl Command {
     /// Every fixed command, in palette order (label commands are added per session).
-    pub const FIXED: [Self; 43] = [
+    pub const FIXED: [Self; 44] = [
         Self::Open,
         Self::OpenArticle,
         Self::OpenSession,
@@ -228,6 +232,7 @@ impl Command {
         Self::PreviousArticle,
         Self::StartLink,
         Self::EditLabels,
+        Self::AnnotatorName,
         Self::CompareWith,
         Self::NextDisagreement,
         Self::PreviousDisagreement,
@@ -279,6 +284,8 @@ impl Command {
             Self::StartLink => "Link to…".into(),
             Self::EditLabels => "Edit labels…".into(),
             Self::CompareWith => "Compare with…".into(),
+            Self::AnnotatorName => "Annotator name…".into(),
+            Self::SetAnnotator(name) => format!("Annotate as {name}"),
             Self::NextDisagreement => "Next disagreement".into(),
             Self::PreviousDisagreement => "Previous disagreement".into(),
             Self::RejectDisagreement => "Reject (no span here)".into(),

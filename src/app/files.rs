@@ -439,6 +439,10 @@ impl GlossApp {
             self.save_queued = Some((path, then));
             return;
         }
+        // A session that names nobody is saved under the name in the settings.
+        if self.session.annotator.is_none() && !self.settings.annotator.trim().is_empty() {
+            self.session.annotator = Some(self.settings.annotator.trim().to_owned());
+        }
         // Cheap: article texts and annotation lists are shared until written to.
         let snapshot = self.session.clone();
         let (tx, rx) = std::sync::mpsc::channel();

@@ -40,6 +40,9 @@ pub struct Settings {
     pub shield: bool,
     /// Recently opened files, newest first.
     pub recent: Vec<PathBuf>,
+    /// Your name as an annotator: saved into sessions that name nobody (agreement
+    /// reports and curation use it).
+    pub annotator: String,
 }
 
 impl Default for Settings {
@@ -49,6 +52,7 @@ impl Default for Settings {
             dark: true,
             shield: false,
             recent: Vec::new(),
+            annotator: String::new(),
         }
     }
 }
@@ -146,6 +150,8 @@ pub enum Dialog {
     Path(PathPurpose, String),
     /// Choose an export format.
     Export(ExportFormat),
+    /// Type the annotator's name.
+    Annotator(String),
     /// Offer to restore an edit journal's unsaved changes.
     Restore(FoundJournal),
     /// The journal's session file changed since: offer a separate copy.
@@ -531,6 +537,28 @@ impl GlossApp {
             Command::AcceptVersion(k) => self.accept_version(k),
             Command::RejectDisagreement => self.reject_disagreement(),
             Command::AcceptAgreed => self.accept_agreed(),
+            Command::AnnotatorName => {
+                let name = self
+                    .session
+                    .annotator
+                    .clone()
+                    .unwrap_or_else(|| self.settings.annotator.clone());
+                self.dialog = Some(Dialog::Annotator(name));
+            }
+            Command::SetAnnotator(name) => {
+                let name = name.trim().to_owned();
+                self.settings.annotator.clone_from(&name);
+                let new = (!name.is_empty()).then_some(name);
+                if self.session.annotator != new {
+                    self.session.annotator = new;
+                    // Saved with the session (not an undoable edit of its annotations).
+                    self.revision += 1;
+                }
+                self.note(match &self.session.annotator {
+                    Some(name) => format!("Annotating as {name}."),
+                    None => "No annotator name: agreement reports use the file name.".to_owned(),
+                });
+            }
             Command::CloseComparison => {
                 self.comparison = None;
                 self.note("Stopped comparing.");

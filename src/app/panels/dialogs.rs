@@ -97,6 +97,28 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, commands: &mut Vec<Co
                     }
                 });
             }
+            Dialog::Annotator(name) => {
+                ui.heading("Annotator name");
+                let label = ui.label(
+                    "Your name, saved with this session (and any session that names nobody); agreement reports and curation use it:",
+                );
+                let r = ui
+                    .add(egui::TextEdit::singleline(name).desired_width(300.0))
+                    .labelled_by(label.id);
+                if !r.has_focus() && !r.lost_focus() {
+                    r.request_focus();
+                }
+                let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                ui.horizontal(|ui| {
+                    if ui.button("Save").clicked() || enter {
+                        commands.push(Command::SetAnnotator(name.clone()));
+                        keep = false;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        keep = false;
+                    }
+                });
+            }
             Dialog::Export(format) => {
                 ui.heading("Export");
                 ui.label("Format (offsets are Unicode code points unless a field says otherwise):");
@@ -174,7 +196,7 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, commands: &mut Vec<Co
                 commands.push(Command::Recover(RecoverAnswer::Later));
             }
             Dialog::SourceChanged(_) => commands.push(Command::ApplySourceChanges(false)),
-            Dialog::Path(..) | Dialog::Export(_) => keep = false,
+            Dialog::Path(..) | Dialog::Export(_) | Dialog::Annotator(_) => keep = false,
         }
     }
     keep

@@ -48,6 +48,7 @@ pub fn menu_ui(ui: &mut Ui, m: &MenuContext<'_>, commands: &mut Vec<Command>) {
             item(ui, &Command::Import, true, commands);
             item(ui, &Command::ImportFolder, true, commands);
             item(ui, &Command::CompareWith, m.has_article, commands);
+            item(ui, &Command::AnnotatorName, true, commands);
             ui.menu_button("Open recent", |ui| {
                 if m.recent.is_empty() {
                     ui.weak("Nothing yet");
