@@ -755,7 +755,7 @@ fn check_a_clean_session() {
     assert_code(&out, 0);
     assert_eq!(
         stdout(&out),
-        "harbour: ok: 3 annotation(s) (spoiler 1, quote 1, claim 1, source 0), 0 orphan(s)\n\
+        "harbour: ok: 3 annotation(s) (spoiler 1, quote 1, claim 1, source 0), 0 moved, 0 changed, 0 orphan(s) (0 ambiguous)\n\
          1 article(s), 3 annotation(s), 0 orphan(s), 0 relation(s), 0 with an orphaned end\n"
     );
 }

@@ -297,3 +297,62 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn check_reports_each_outcome_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = text(&[P1, "She said the ferry wil run on Sunday.", P3]);
+    std::fs::write(dir.path().join("a.txt"), &old).unwrap();
+    let mut article = gloss::formats::load_article(&dir.path().join("a.txt")).unwrap();
+    article.id = "a".into();
+    let mut s = Session::new();
+    s.add_article(article);
+    for (needle, label) in [
+        ("the ferry wil run", "quote"),
+        ("Darren Holt said", "claim"),
+        ("opened the café", "claim"),
+    ] {
+        let edit = s
+            .annotate("a", label, span_of(&old, needle, 0), Timestamp(1))
+            .unwrap();
+        edit.apply(&mut s).unwrap();
+    }
+    gloss::formats::save_session(&s, &dir.path().join("s.ron")).unwrap();
+    let new = text(&[
+        "A new first line.",
+        P1,
+        "She said the ferry will run on Sunday.",
+    ]);
+    std::fs::write(dir.path().join("a.txt"), &new).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .args(["check", "--update-sources", "--format", "json", "s.ron"])
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "an orphan is a problem");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let article = &report["articles"][0];
+    assert_eq!(
+        (
+            article["moved"].as_u64(),
+            article["changed"].as_u64(),
+            article["orphaned"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    let outcome = |text: &str| {
+        article["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["text"].as_str().unwrap().contains(text))
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(outcome("opened the café")["outcome"], "moved");
+    let changed = outcome("the ferry will run");
+    assert_eq!(changed["outcome"], "changed");
+    assert_eq!(changed["previous_text"], "the ferry wil run");
+    assert_eq!(outcome("Darren Holt said")["outcome"], "orphan");
+}

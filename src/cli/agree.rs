@@ -7,23 +7,14 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 
-use super::write_stdout;
+use super::{Output, write_stdout};
 use crate::formats;
 use crate::model::agreement::{Annotator, Figures, Report, agreement};
-
-/// Output of `gloss agree`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum AgreeFormat {
-    /// A table to read.
-    Table,
-    /// One JSON object.
-    Json,
-}
 
 pub(super) fn run(
     sessions: &[PathBuf],
     label: Option<&str>,
-    format: AgreeFormat,
+    format: Output,
 ) -> anyhow::Result<ExitCode> {
     if sessions.len() < 2 {
         bail!("agreement needs two or more sessions, one per annotator");
@@ -51,12 +42,12 @@ pub(super) fn run(
         .collect();
     let report = agreement(&annotators, label);
     let text = match format {
-        AgreeFormat::Json => {
+        Output::Json => {
             let mut json = serde_json::to_string_pretty(&report)?;
             json.push('\n');
             json
         }
-        AgreeFormat::Table => table(&report),
+        Output::Table => table(&report),
     };
     write_stdout(&text)?;
     Ok(ExitCode::SUCCESS)

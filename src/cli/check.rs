@@ -6,12 +6,18 @@ use std::process::ExitCode;
 use super::write_stdout;
 use crate::formats::{self, LoadedSession};
 
-pub(super) fn run(session: &Path, update_sources: bool) -> anyhow::Result<ExitCode> {
+pub(super) fn run(session: &Path, update_sources: bool, json: bool) -> anyhow::Result<ExitCode> {
     let mut loaded = formats::load_session(session)?;
     if update_sources {
         loaded.apply_source_updates();
     }
-    write_stdout(&check_report(&loaded))?;
+    if json {
+        let mut text = serde_json::to_string_pretty(&check_json(&loaded))?;
+        text.push('\n');
+        write_stdout(&text)?;
+    } else {
+        write_stdout(&check_report(&loaded))?;
+    }
     Ok(if loaded.has_problems() {
         ExitCode::from(1)
     } else {
@@ -52,12 +58,14 @@ pub fn check_report(loaded: &LoadedSession) -> String {
         } else {
             "ok"
         };
+        let (moved, changed) = outcome_counts(report);
         out.push_str(&format!(
-            "{}: {status}: {} annotation(s) ({}), {} orphan(s)\n",
+            "{}: {status}: {} annotation(s) ({}), {moved} moved, {changed} changed, {} orphan(s) ({} ambiguous)\n",
             doc.article.id,
             doc.annotations.len(),
             counts.join(", "),
-            report.orphans.len()
+            report.orphans.len(),
+            report.ambiguous.len()
         ));
         if report.hash_mismatch {
             out.push_str("  stored sha256 does not match the stored text\n");
@@ -113,6 +121,80 @@ pub fn check_report(loaded: &LoadedSession) -> String {
         session.relations.len()
     ));
     out
+}
+
+/// How many annotations of a report moved (all their text) and changed (edited inside).
+fn outcome_counts(report: &formats::ArticleReport) -> (usize, usize) {
+    let changed = report
+        .moved
+        .iter()
+        .filter(|(_, how)| matches!(how, crate::model::Anchoring::Changed { .. }))
+        .count();
+    (report.moved.len() - changed, changed)
+}
+
+/// `gloss check --format json`: per article the counts and each annotation's outcome.
+pub fn check_json(loaded: &LoadedSession) -> serde_json::Value {
+    use crate::model::Anchoring;
+    use serde_json::json;
+    let articles: Vec<serde_json::Value> = loaded
+        .session
+        .documents
+        .iter()
+        .zip(&loaded.reports)
+        .map(|(doc, report)| {
+            let how: std::collections::HashMap<_, _> =
+                report.moved.iter().map(|(id, h)| (*id, h)).collect();
+            let ambiguous: std::collections::HashMap<_, _> =
+                report.ambiguous.iter().map(|(id, p)| (*id, p)).collect();
+            let outcomes: Vec<serde_json::Value> = doc
+                .annotations
+                .iter()
+                .map(|a| {
+                    let (outcome, extra) = match (how.get(&a.id), ambiguous.get(&a.id)) {
+                        (_, Some(places)) => (
+                            "ambiguous",
+                            json!({"candidates": places.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>()}),
+                        ),
+                        _ if a.orphan => ("orphan", json!({})),
+                        (Some(Anchoring::Changed { old, .. }), _) => {
+                            ("changed", json!({"previous_text": old}))
+                        }
+                        (Some(h), _) => ("moved", json!({"how": h.to_string()})),
+                        (None, _) => ("in_place", json!({})),
+                    };
+                    let mut item = json!({
+                        "id": a.id.0, "label": a.label, "start": a.start, "end": a.end,
+                        "text": a.text, "outcome": outcome,
+                    });
+                    if let (Some(obj), Some(more)) = (item.as_object_mut(), extra.as_object()) {
+                        obj.extend(more.clone());
+                    }
+                    item
+                })
+                .collect();
+            let (moved, changed) = outcome_counts(report);
+            json!({
+                "id": doc.article.id,
+                "problems": report.has_problems(),
+                "hash_mismatch": report.hash_mismatch,
+                "source_changed": report.source_changed,
+                "source_applied": report.source_applied,
+                "annotations": doc.annotations.len(),
+                "moved": moved,
+                "changed": changed,
+                "orphaned": report.orphans.len(),
+                "ambiguous": report.ambiguous.len(),
+                "outcomes": outcomes,
+            })
+        })
+        .collect();
+    json!({
+        "offset_unit": crate::formats::export::OFFSET_UNIT,
+        "articles": articles,
+        "relations": loaded.session.relations.len(),
+        "problems": loaded.has_problems(),
+    })
 }
 
 fn shorten(s: &str, max: usize) -> String {

@@ -105,7 +105,7 @@ pub enum Command {
         label: Option<String>,
         /// Output.
         #[arg(long, value_enum, default_value = "table")]
-        format: agree::AgreeFormat,
+        format: Output,
     },
     /// Merge sessions: `BASE OURS THEIRS` three-way (exit 1 on conflicts, both versions
     /// kept and marked), or `--union A B …` for curation.
@@ -132,7 +132,19 @@ pub enum Command {
         /// session file is not written).
         #[arg(long)]
         update_sources: bool,
+        /// Output: a summary to read, or JSON with each annotation's outcome.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Output,
     },
+}
+
+/// What `agree` and `check` print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// A table to read.
+    Table,
+    /// One JSON object.
+    Json,
 }
 
 impl ValueEnum for ExportFormat {
@@ -190,7 +202,8 @@ pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
         Command::Check {
             session,
             update_sources,
-        } => check::run(&session, update_sources),
+            format,
+        } => check::run(&session, update_sources, format == Output::Json),
         Command::Merge {
             union,
             sessions,

@@ -229,6 +229,8 @@ pub struct ArticleReport {
     pub moved: Vec<(AnnotationId, Anchoring)>,
     /// Annotations that could not be placed (kept, flagged orphan).
     pub orphans: Vec<AnnotationId>,
+    /// Orphans that several places fitted equally, with the places (char spans).
+    pub ambiguous: Vec<(AnnotationId, Vec<std::ops::Range<usize>>)>,
 }
 
 impl ArticleReport {
@@ -275,6 +277,7 @@ impl LoadedSession {
             *doc = reanchored.document;
             report.moved = reanchored.moved;
             report.orphans = reanchored.orphans;
+            report.ambiguous = reanchored.ambiguous;
             report.source_changed = false;
             report.source_applied = true;
             updated += 1;

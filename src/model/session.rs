@@ -171,6 +171,13 @@ impl Document {
             // Annotations that did not fit even the old text: search for them.
             moved.extend(doc.reanchor_all());
         }
+        let ambiguous: Vec<(AnnotationId, Vec<Range<usize>>)> = moved
+            .iter()
+            .filter_map(|(id, how)| match how {
+                Anchoring::Ambiguous(places) => Some((*id, places.clone())),
+                _ => None,
+            })
+            .collect();
         moved.retain(|(_, how)| !how.is_orphan());
         let mut orphans: Vec<AnnotationId> = doc
             .annotations
@@ -183,6 +190,7 @@ impl Document {
             document: doc,
             moved,
             orphans,
+            ambiguous,
         }
     }
 
@@ -343,6 +351,8 @@ pub struct Reanchored {
     pub moved: Vec<(AnnotationId, Anchoring)>,
     /// Annotations that could not be placed (kept, flagged orphan).
     pub orphans: Vec<AnnotationId>,
+    /// Those orphans that several places fitted equally, with the places.
+    pub ambiguous: Vec<(AnnotationId, Vec<Range<usize>>)>,
 }
 
 /// Annotation counts of a document: per label (in the label list's order) and orphans.
