@@ -356,3 +356,14 @@ fn check_reports_each_outcome_as_json() {
     assert_eq!(changed["previous_text"], "the ferry wil run");
     assert_eq!(outcome("Darren Holt said")["outcome"], "orphan");
 }
+
+#[test]
+fn a_figure_corrected_at_the_end_of_a_span_stays_in_it() {
+    let old = text(&["The bridge was built in 1893 and still stands.", P2]);
+    let (doc, ids) = annotated(&old, &[("was built in 1893", 0)]);
+    let new = text(&["The bridge was built in 1894 and still stands.", P2]);
+    let r = reanchor(&doc, &new);
+    let a = r.document.annotation(ids[0]).unwrap();
+    assert_eq!(a.text, "was built in 1894");
+    assert_eq!(a.attributes[PREVIOUS_TEXT], "was built in 1893");
+}

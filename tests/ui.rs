@@ -1061,3 +1061,65 @@ fn the_annotator_name_is_set_once_and_saved_with_the_session() {
     let saved = gloss::formats::load_session(&session).unwrap().session;
     assert_eq!(saved.annotator.as_deref(), Some("Ann Lee"));
 }
+
+#[test]
+fn orphans_and_changed_annotations_are_reviewed_after_an_edit() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    select_by_find(&mut harness, "Marta Quell");
+    harness.key_press(Key::O);
+    harness.run();
+    select_by_find(&mut harness, "the crossing would close");
+    harness.key_press(Key::C);
+    harness.run();
+    let session = fx.path("work.ron");
+    harness.state_mut().save_to(session.clone(), None);
+    settle_save(&mut harness);
+    drop(harness);
+    // The article is edited: the name retyped (the span's text is gone), a word fixed
+    // inside the claim.
+    let edited = ARTICLE
+        .replace("Marta Quell", "M. Quell-Ortega")
+        .replace("would close", "will close");
+    std::fs::write(fx.path("harbour.txt"), &edited).unwrap();
+    let mut h = fx.harness();
+    fx.picker.push_open(vec![session.clone()]);
+    h.get_by_label("Open session…").click();
+    h.run();
+    h.get_by_label("Re-anchor to the new text").click();
+    h.run();
+    h.get_by_label_contains("1 orphan(s), 1 changed");
+    let find = |h: &Harness<'_, GlossApp>, label: &str| {
+        h.state().session.documents[0]
+            .annotations
+            .iter()
+            .find(|a| a.label == label)
+            .unwrap()
+            .clone()
+    };
+    assert!(find(&h, "source").orphan);
+    assert_eq!(find(&h, "claim").text, "the crossing will close");
+
+    // Accept the changed claim: its old quote goes.
+    h.get_by_label("Accept").click();
+    h.run();
+    assert!(!find(&h, "claim").attributes.contains_key("previous_text"));
+
+    // Re-attach the orphan: select it in the list, select the new name, press Enter.
+    h.get_by_label_contains("Orphan source").click();
+    h.run();
+    select_by_find(&mut h, "M. Quell-Ortega");
+    h.key_press(Key::Enter);
+    h.run();
+    let source = find(&h, "source");
+    assert!(!source.orphan);
+    assert_eq!(source.text, "M. Quell-Ortega");
+
+    // Both steps undo, one at a time.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(find(&h, "source").orphan);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(find(&h, "claim").attributes.contains_key("previous_text"));
+}

@@ -113,6 +113,12 @@ pub enum Command {
     ComparePaths(Vec<std::path::PathBuf>),
     /// Name the annotator (empty: nobody).
     SetAnnotator(String),
+    /// Re-attach an orphan to the reader's selection.
+    Reattach(AnnotationId),
+    /// Accept a changed annotation (its edited text is right; drop the old quote).
+    AcceptChanged(AnnotationId),
+    /// Delete this annotation (from the review list).
+    DeleteById(AnnotationId),
     /// Make the selected disagreement this annotator's version (0-based).
     AcceptVersion(usize),
     /// Select this item of the comparison.
@@ -286,6 +292,9 @@ impl Command {
             Self::CompareWith => "Compare with…".into(),
             Self::AnnotatorName => "Annotator name…".into(),
             Self::SetAnnotator(name) => format!("Annotate as {name}"),
+            Self::Reattach(id) => format!("Re-attach annotation {id} to the selection"),
+            Self::AcceptChanged(id) => format!("Accept the edited text of annotation {id}"),
+            Self::DeleteById(id) => format!("Delete annotation {id}"),
             Self::NextDisagreement => "Next disagreement".into(),
             Self::PreviousDisagreement => "Previous disagreement".into(),
             Self::RejectDisagreement => "Reject (no span here)".into(),

@@ -112,6 +112,33 @@ impl GlossApp {
         }
     }
 
+    /// Re-attach orphan `id` to the reader's selection (snapped like a new annotation):
+    /// its quote becomes the selected text, and it is an orphan no more.
+    pub(super) fn reattach(&mut self, id: AnnotationId) {
+        let Some(range) = self
+            .current_reader()
+            .and_then(|r| r.selection())
+            .map(|s| s.range())
+        else {
+            self.note("Select the annotation's text in the reader first, then press Enter.");
+            return;
+        };
+        let Some(text) = self.current_document().map(|d| d.article.text.clone()) else {
+            return;
+        };
+        let Ok(span) = crate::model::snap_span(&text, range) else {
+            self.note("The selection is only whitespace.");
+            return;
+        };
+        self.update(id, |a| {
+            a.set_span(&text, span);
+            a.attributes.remove(crate::model::session::PREVIOUS_TEXT);
+        });
+        if let Some(reader) = self.current_reader() {
+            reader.set_selection(None);
+        }
+    }
+
     /// Annotate the reader's selection with `label`.
     pub fn annotate_selection(&mut self, label: &str) {
         let Some(article) = self.current.clone() else {

@@ -149,6 +149,22 @@ impl GlossApp {
         if typing || modal {
             return;
         }
+        // Enter re-attaches the selected orphan to the reader's selection.
+        if self.linking.is_none()
+            && let Some(id) = self.selected
+            && self
+                .current_document()
+                .and_then(|d| d.annotation(id))
+                .is_some_and(|a| a.orphan)
+            && self
+                .current
+                .as_ref()
+                .and_then(|c| self.readers.get(c))
+                .is_some_and(|r| r.selection().is_some())
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter))
+        {
+            self.push(Command::Reattach(id));
+        }
         if let Some(linking) = &self.linking
             && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter))
         {
@@ -245,6 +261,14 @@ impl GlossApp {
                             },
                             &mut commands,
                         );
+                        ui.separator();
+                    }
+                    if panels::review::needs_review(doc) {
+                        let has_selection = self
+                            .readers
+                            .get(&doc.article.id)
+                            .is_some_and(|r| r.selection().is_some());
+                        panels::review::review_ui(ui, doc, has_selection, &mut commands);
                         ui.separator();
                     }
                     ui.heading("Annotation");

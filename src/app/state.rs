@@ -559,6 +559,22 @@ impl GlossApp {
                     None => "No annotator name: agreement reports use the file name.".to_owned(),
                 });
             }
+            Command::Reattach(id) => self.reattach(id),
+            Command::AcceptChanged(id) => self.update(id, |a| {
+                a.attributes.remove(crate::model::session::PREVIOUS_TEXT);
+            }),
+            Command::DeleteById(id) => {
+                if let Some(article) = self.current.clone() {
+                    match self.session.delete_annotation(&article, id) {
+                        Ok(edit) => {
+                            if self.edit(edit) && self.selected == Some(id) {
+                                self.selected = None;
+                            }
+                        }
+                        Err(e) => self.error(e.to_string()),
+                    }
+                }
+            }
             Command::CloseComparison => {
                 self.comparison = None;
                 self.note("Stopped comparing.");

@@ -21,6 +21,9 @@ const DIFF_DEADLINE: Duration = Duration::from_secs(2);
 /// character the diff keeps counts.
 const LOCAL_REGION: usize = 64;
 
+/// At most this many characters replaced one for one at an edge of a span stay in it.
+const MAX_SUBSTITUTION: usize = 3;
+
 /// In a longer changed region, shared runs shorter than this are coincidence.
 const MIN_RUN: usize = 4;
 
@@ -220,17 +223,26 @@ impl Alignment {
         if let Some(first_old) = first_old {
             let lost = first_old.saturating_sub(span.start);
             let room = lo - self.new_end_before(lo);
-            let take = (0..lost.min(room))
-                .take_while(|k| punct(old.get(first_old - 1 - k)) && punct(new.get(lo - 1 - k)))
-                .count();
+            // A few letters replaced one for one (1893 → 1894) are the span's own too.
+            let take = if lost == room && lost <= MAX_SUBSTITUTION {
+                lost
+            } else {
+                (0..lost.min(room))
+                    .take_while(|k| punct(old.get(first_old - 1 - k)) && punct(new.get(lo - 1 - k)))
+                    .count()
+            };
             lo -= take;
         }
         if let Some(last_old) = last_old {
             let lost = span.end.saturating_sub(last_old + 1);
             let room = self.new_start_after(hi) - hi;
-            let take = (0..lost.min(room))
-                .take_while(|k| punct(old.get(last_old + 1 + k)) && punct(new.get(hi + k)))
-                .count();
+            let take = if lost == room && lost <= MAX_SUBSTITUTION {
+                lost
+            } else {
+                (0..lost.min(room))
+                    .take_while(|k| punct(old.get(last_old + 1 + k)) && punct(new.get(hi + k)))
+                    .count()
+            };
             hi += take;
         }
         Mapped::Changed(lo..hi)

@@ -10,6 +10,7 @@ pub mod labels;
 pub mod links;
 pub mod list;
 pub mod palette;
+pub mod review;
 pub mod start;
 pub mod toolbar;
 
