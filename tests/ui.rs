@@ -1123,3 +1123,53 @@ fn orphans_and_changed_annotations_are_reviewed_after_an_edit() {
     h.run();
     assert!(find(&h, "claim").attributes.contains_key("previous_text"));
 }
+
+#[test]
+fn a_merge_conflict_is_resolved_by_keeping_one_version() {
+    let fx = Fixture::new();
+    let article = gloss::formats::load_article(&fx.path("harbour.txt")).unwrap();
+    let mut base = gloss::model::Session::new();
+    let id = base.add_article(article);
+    let start = ARTICLE[..ARTICLE.find("Marta Quell").unwrap()]
+        .chars()
+        .count();
+    let edit = base
+        .annotate(&id, "source", start..start + 11, gloss::model::Timestamp(1))
+        .unwrap();
+    edit.apply(&mut base).unwrap();
+    let aid = base.documents[0].annotations[0].id;
+    let with_note = |note: &str| {
+        let mut s = base.clone();
+        let edit = s
+            .update_annotation(&id, aid, gloss::model::Timestamp(2), |a| {
+                a.note = note.into()
+            })
+            .unwrap();
+        edit.apply(&mut s).unwrap();
+        s
+    };
+    let merged =
+        gloss::model::merge::three_way_merge(&base, &with_note("owner"), &with_note("cook"));
+    assert_eq!(merged.conflicts.len(), 1);
+    let path = fx.path("merged.ron");
+    gloss::formats::save_session(&merged.session, &path).unwrap();
+
+    let mut h = fx.harness();
+    fx.picker.push_open(vec![path]);
+    h.get_by_label("Open session…").click();
+    h.run();
+    h.get_by_label_contains("Merge conflict (ours)");
+    h.get_by_label("Keep theirs").click();
+    h.run();
+    let notes = |h: &Harness<'_, GlossApp>| -> Vec<(String, bool)> {
+        h.state().session.documents[0]
+            .annotations
+            .iter()
+            .map(|a| (a.note.clone(), a.attributes.contains_key("conflict")))
+            .collect()
+    };
+    assert_eq!(notes(&h), [("cook".to_owned(), false)]);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(notes(&h).len(), 2, "one undo brings both versions back");
+}

@@ -119,6 +119,8 @@ pub enum Command {
     AcceptChanged(AnnotationId),
     /// Delete this annotation (from the review list).
     DeleteById(AnnotationId),
+    /// Resolve a merge conflict: keep the first version, drop the second.
+    ResolveConflict(AnnotationId, Option<AnnotationId>),
     /// Make the selected disagreement this annotator's version (0-based).
     AcceptVersion(usize),
     /// Select this item of the comparison.
@@ -295,6 +297,7 @@ impl Command {
             Self::Reattach(id) => format!("Re-attach annotation {id} to the selection"),
             Self::AcceptChanged(id) => format!("Accept the edited text of annotation {id}"),
             Self::DeleteById(id) => format!("Delete annotation {id}"),
+            Self::ResolveConflict(keep, _) => format!("Keep annotation {keep}"),
             Self::NextDisagreement => "Next disagreement".into(),
             Self::PreviousDisagreement => "Previous disagreement".into(),
             Self::RejectDisagreement => "Reject (no span here)".into(),

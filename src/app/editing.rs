@@ -112,6 +112,33 @@ impl GlossApp {
         }
     }
 
+    /// Resolve a merge conflict: `keep` loses its conflict marks and `drop` (the other
+    /// version, if there is one) goes, in one undoable step.
+    pub(super) fn resolve_conflict(&mut self, keep: AnnotationId, drop: Option<AnnotationId>) {
+        use crate::model::merge::{CONFLICT, CONFLICT_WITH};
+        let Some(article) = self.current.clone() else {
+            return;
+        };
+        let mut edits = Vec::new();
+        let mut scratch = self.session.clone();
+        if let Some(drop) = drop
+            && let Ok(edit) = scratch.delete_annotation(&article, drop)
+            && edit.apply(&mut scratch).is_ok()
+        {
+            edits.push(edit);
+        }
+        match scratch.update_annotation(&article, keep, Timestamp::now(), |a| {
+            a.attributes.remove(CONFLICT);
+            a.attributes.remove(CONFLICT_WITH);
+        }) {
+            Ok(edit) => edits.push(edit),
+            Err(e) => return self.error(e.to_string()),
+        }
+        if self.edit(Edit::Batch(edits)) {
+            self.note("Conflict resolved.");
+        }
+    }
+
     /// Re-attach orphan `id` to the reader's selection (snapped like a new annotation):
     /// its quote becomes the selected text, and it is an orphan no more.
     pub(super) fn reattach(&mut self, id: AnnotationId) {

@@ -560,6 +560,7 @@ impl GlossApp {
                 });
             }
             Command::Reattach(id) => self.reattach(id),
+            Command::ResolveConflict(keep, drop) => self.resolve_conflict(keep, drop),
             Command::AcceptChanged(id) => self.update(id, |a| {
                 a.attributes.remove(crate::model::session::PREVIOUS_TEXT);
             }),

@@ -8,13 +8,14 @@ use egui::{RichText, Ui};
 use super::shorten;
 use crate::app::command::Command;
 use crate::model::Document;
+use crate::model::merge::{CONFLICT, CONFLICT_WITH};
 use crate::model::session::PREVIOUS_TEXT;
 
 /// Whether the article has anything to review.
 pub fn needs_review(doc: &Document) -> bool {
-    doc.annotations
-        .iter()
-        .any(|a| a.orphan || a.attributes.contains_key(PREVIOUS_TEXT))
+    doc.annotations.iter().any(|a| {
+        a.orphan || a.attributes.contains_key(PREVIOUS_TEXT) || a.attributes.contains_key(CONFLICT)
+    })
 }
 
 /// Show the review list.
@@ -62,6 +63,45 @@ pub fn review_ui(ui: &mut Ui, doc: &Document, has_selection: bool, commands: &mu
                         commands.push(Command::DeleteById(a.id));
                     }
                 });
+            }
+            // Merge conflicts: both versions side by side, keep one.
+            for a in doc
+                .annotations
+                .iter()
+                .filter(|a| a.attributes.get(CONFLICT).is_some_and(|c| c != "theirs"))
+            {
+                let side = a.attributes.get(CONFLICT).cloned().unwrap_or_default();
+                let other = a
+                    .attributes
+                    .get(CONFLICT_WITH)
+                    .and_then(|id| id.parse().ok())
+                    .map(crate::model::AnnotationId)
+                    .and_then(|id| doc.annotation(id));
+                ui.label(
+                    RichText::new(format!("Merge conflict ({side}): {}", a.label))
+                        .color(ui.visuals().warn_fg_color),
+                );
+                let describe = |x: &crate::model::Annotation| {
+                    let mut s = format!("“{}”", shorten(&x.text, 40));
+                    if !x.note.is_empty() {
+                        s.push_str(&format!(" · note: {}", shorten(&x.note, 30)));
+                    }
+                    s
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(format!("    ours: {}", describe(a)));
+                    if ui.button("Keep ours").clicked() {
+                        commands.push(Command::ResolveConflict(a.id, other.map(|o| o.id)));
+                    }
+                });
+                if let Some(o) = other {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(format!("    theirs: {}", describe(o)));
+                        if ui.button("Keep theirs").clicked() {
+                            commands.push(Command::ResolveConflict(o.id, Some(a.id)));
+                        }
+                    });
+                }
             }
             for a in changed {
                 let old = a.attributes.get(PREVIOUS_TEXT).cloned().unwrap_or_default();
