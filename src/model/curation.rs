@@ -24,11 +24,21 @@ pub struct Item {
 }
 
 impl Item {
-    /// Every annotator has exactly the same spans here.
+    /// Every annotator has exactly the same spans here, with the same attribute values
+    /// (the `annotator` mark of a union aside).
     pub fn agreed(&self) -> bool {
-        let key = |v: &Vec<Annotation>| -> Vec<(String, usize, usize)> {
+        type Key = Vec<(String, usize, usize, Vec<(String, String)>)>;
+        let key = |v: &Vec<Annotation>| -> Key {
             v.iter()
-                .map(|a| (a.label.clone(), a.start, a.end))
+                .map(|a| {
+                    let attributes = a
+                        .attributes
+                        .iter()
+                        .filter(|(k, v)| k.as_str() != "annotator" && !v.is_empty())
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect();
+                    (a.label.clone(), a.start, a.end, attributes)
+                })
                 .collect()
         };
         let first = self.versions.first().map(key);
@@ -186,6 +196,21 @@ mod tests {
             edit.apply(&mut s).unwrap();
         }
         s
+    }
+
+    #[test]
+    fn different_attribute_values_are_a_disagreement() {
+        let a = doc_with(&[("claim", 0, 24)]);
+        let mut b = doc_with(&[("claim", 0, 24)]);
+        let id = b.documents[0].annotations[0].id;
+        let edit = b
+            .update_annotation("pier", id, Timestamp(2), |x| {
+                x.attributes.insert("status".into(), "false".into());
+            })
+            .unwrap();
+        edit.apply(&mut b).unwrap();
+        let list = items(&[a.document("pier"), b.document("pier")]);
+        assert!(!list[0].agreed(), "unverified against false");
     }
 
     #[test]
