@@ -45,6 +45,7 @@ fn good_ann() -> String {
          R1\tspeaker Arg1:T2 Arg2:T4\n\
          A1\tNegated T3\n\
          M2\tstatus T3 false\n\
+         A3\tcertainty R1 high\n\
          #1\tAnnotatorNotes T2\tspeaker: Zoë Brandt\n\
          #2\tAnnotatorNotes T3\tchecked with the minutes\n\
          #3\tAnnotatorNotes R1\tthe pronoun\n\
@@ -90,6 +91,7 @@ fn brat_files_import_with_every_span_attribute_note_and_relation() {
         ("speaker", quote.id, find("source").id)
     );
     assert_eq!(r.note, "the pronoun");
+    assert_eq!(r.attributes["certainty"], "high", "an A line on a relation");
     assert_eq!((imported.annotations_read, imported.relations_read), (4, 1));
 }
 

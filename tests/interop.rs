@@ -290,6 +290,7 @@ fn brat_writes_r_lines_and_relation_rules() {
         [
             "R1\tspeaker Arg1:T2 Arg2:T1",
             "R2\tevidence Arg1:T3 Arg2:T2",
+            "A2\tstance R2 supports",
             "#2\tAnnotatorNotes R2\tweak: a plan, not a cost",
         ]
     );

@@ -64,6 +64,24 @@ pub fn brat_ann(session: &Session, doc: &Document) -> String {
                 "R{r_n}\t{} Arg1:T{from} Arg2:T{to}\n",
                 brat_type(&r.kind)
             ));
+            // Attributes as for spans: choice values as `A` lines, others as notes.
+            for (key, value) in r.attributes.iter().filter(|(_, v)| !v.is_empty()) {
+                if is_brat_relation_attribute(session, &r.kind, key, value) {
+                    attr_n += 1;
+                    out.push_str(&format!(
+                        "A{attr_n}\t{} R{r_n} {}\n",
+                        brat_type(key),
+                        brat_type(value)
+                    ));
+                } else {
+                    note_n += 1;
+                    out.push_str(&format!(
+                        "#{note_n}\tAnnotatorNotes R{r_n}\t{}: {}\n",
+                        one_line(key),
+                        one_line(value)
+                    ));
+                }
+            }
             if !r.note.is_empty() {
                 note_n += 1;
                 out.push_str(&format!(
@@ -131,6 +149,17 @@ fn is_brat_attribute(session: &Session, label: &str, key: &str, value: &str) -> 
         })
 }
 
+/// [`is_brat_attribute`] for a relation's attribute (declared on its type).
+fn is_brat_relation_attribute(session: &Session, kind: &str, key: &str, value: &str) -> bool {
+    !value.is_empty()
+        && value.split_whitespace().count() == 1
+        && session.relation_type(kind).is_some_and(|t| {
+            t.attributes
+                .iter()
+                .any(|s| s.key == key && !s.choices.is_empty())
+        })
+}
+
 /// brat's `annotation.conf` for the session: every label (and any id annotations use),
 /// any span allowed to overlap, nest in or cross any other (as Gloss allows, so brat's
 /// `validate:all` accepts every session), the relation types with their argument
@@ -187,6 +216,33 @@ pub fn brat_conf(session: &Session) -> String {
                 let c = brat_type(c);
                 if !entry.1.contains(&c) {
                     entry.1.push(c);
+                }
+            }
+        }
+    }
+    for kind in &session.relation_types {
+        for spec in kind.attributes.iter().filter(|s| !s.choices.is_empty()) {
+            let entry = attributes.entry(brat_type(&spec.key)).or_default();
+            let t = brat_type(&kind.id);
+            if !entry.0.contains(&t) {
+                entry.0.push(t);
+            }
+            for c in &spec.choices {
+                let c = brat_type(c);
+                if !entry.1.contains(&c) {
+                    entry.1.push(c);
+                }
+            }
+        }
+    }
+    for r in session.relations.iter() {
+        for (key, value) in &r.attributes {
+            if is_brat_relation_attribute(session, &r.kind, key, value)
+                && let Some(entry) = attributes.get_mut(&brat_type(key))
+            {
+                let v = brat_type(value);
+                if !entry.1.contains(&v) {
+                    entry.1.push(v);
                 }
             }
         }

@@ -447,6 +447,15 @@ impl FileImport<'_> {
             return Ok(());
         }
         if let Some(r) = self.relations.get_mut(&target) {
+            if let Some((key, value)) = text.split_once(": ")
+                && session
+                    .relation_type(&r.kind)
+                    .is_some_and(|t| t.attributes.iter().any(|s| s.key == key))
+                && !r.attributes.contains_key(key)
+            {
+                r.attributes.insert(key.to_owned(), value.to_owned());
+                return Ok(());
+            }
             append(&mut r.note, &text);
             return Ok(());
         }
