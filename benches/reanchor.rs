@@ -132,6 +132,53 @@ fn main() {
         r.orphans.len(),
         ANNOTATIONS - r.moved.len() - r.orphans.len()
     );
+    // The fallback without old text: one 200-char quote with 4 edits searched
+    // approximately over the whole edited text. (The generated paragraphs come in
+    // identical pairs, where the search rightly answers "ambiguous": the quote is a
+    // sentence inserted once, in the middle.)
+    let sentence: String = words(0xDEC0DE, 60).join(" ").chars().take(200).collect();
+    let mut halves = edited.clone();
+    let middle = halves.len() / 2;
+    halves.insert(middle, sentence.clone());
+    let with_sentence = halves.join("\n\n");
+    let new_text = Text::new(with_sentence.as_str());
+    let at = new_text
+        .char_of_byte(with_sentence.find(&sentence).unwrap())
+        .unwrap();
+    let found = sentence;
+    let mut quote: Vec<char> = found.chars().collect();
+    for k in [20, 70, 120, 170] {
+        quote[k] = if quote[k] == 'x' { 'y' } else { 'x' };
+    }
+    let mut probe = doc.annotations[0].clone();
+    probe.text = quote.into_iter().collect();
+    probe.start = at;
+    probe.end = at + 200;
+    probe.prefix.clear();
+    probe.suffix.clear();
+    let mut fuzzy_times = Vec::new();
+    let mut fuzzy_outcome = None;
+    for _ in 0..3 {
+        let mut one = Document::new(Article::new("book", "Book", "", new_text.clone()));
+        one.annotations = vec![probe.clone()].into();
+        let started = Instant::now();
+        let changes = one.reanchor_all();
+        fuzzy_times.push(started.elapsed().as_secs_f64() * 1000.0);
+        fuzzy_outcome = changes.into_iter().next().map(|(_, how)| how);
+    }
+    fuzzy_times.sort_by(f64::total_cmp);
+    let fuzzy_ms = fuzzy_times[1];
+    let fuzzy_found =
+        matches!(&fuzzy_outcome, Some(Anchoring::Changed { span, .. }) if *span == (at..at + 200));
+    println!(
+        "fuzzy_search_ms: {fuzzy_ms:.1} — one 200-char quote with 4 edits in {:.1} M chars ({})",
+        len as f64 / 1e6,
+        if fuzzy_found {
+            "found at its place".to_owned()
+        } else {
+            format!("NOT FOUND: {fuzzy_outcome:?}")
+        }
+    );
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
         PathBuf::from,
@@ -148,6 +195,7 @@ fn main() {
             ("moved", moved_n as f64, "annotations"),
             ("changed", changed_n as f64, "annotations"),
             ("orphaned", r.orphans.len() as f64, "annotations"),
+            ("fuzzy_search_ms", fuzzy_ms, "ms"),
         ] {
             let line = serde_json::json!({
                 "metric": metric, "value": (value * 1000.0).round() / 1000.0, "unit": unit,

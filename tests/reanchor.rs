@@ -367,3 +367,94 @@ fn a_figure_corrected_at_the_end_of_a_span_stays_in_it() {
     assert_eq!(a.text, "was built in 1894");
     assert_eq!(a.attributes[PREVIOUS_TEXT], "was built in 1893");
 }
+
+/// The fallback without the old text (an import whose text was edited since, a hand-edited
+/// session): `doc`'s annotations are searched for in `new`.
+fn reanchor_without_old_text(
+    doc: &Document,
+    new: &str,
+) -> (Document, Vec<(AnnotationId, Anchoring)>) {
+    let mut doc = doc.clone();
+    doc.article = Article::new("a", "A", "", new);
+    let changes = doc.reanchor_all();
+    (doc, changes)
+}
+
+#[test]
+fn without_the_old_text_a_quote_with_a_typo_fixed_is_found_approximately() {
+    let old = text(&[P1, "The council said the peir would close in Marhc.", P3]);
+    let (doc, ids) = annotated(&old, &[("the peir would close in Marhc", 0)]);
+    let new = text(&[P1, "A storm is coming.", P2, P3]);
+    let (doc, changes) = reanchor_without_old_text(&doc, &new);
+    let a = doc.annotation(ids[0]).unwrap();
+    assert_eq!(
+        (a.start..a.end, a.orphan),
+        (span_of(&new, "the pier would close in March", 0), false)
+    );
+    assert_eq!(a.text, "the pier would close in March");
+    assert_eq!(
+        a.attributes.get(PREVIOUS_TEXT).map(String::as_str),
+        Some("the peir would close in Marhc")
+    );
+    assert!(matches!(changes[0].1, Anchoring::Changed { .. }));
+}
+
+#[test]
+fn without_the_old_text_two_equal_approximate_places_are_ambiguous() {
+    let old = text(&[P1, "The council said the peir would close in Marhc.", P3]);
+    let (doc, ids) = annotated(&old, &[("the peir would close in Marhc", 0)]);
+    // The corrected article twice over, with the same context: nothing tells them apart.
+    let new = text(&[P1, P2, P3, P1, P2, P3]);
+    let (doc, changes) = reanchor_without_old_text(&doc, &new);
+    assert!(doc.annotation(ids[0]).unwrap().orphan);
+    let Anchoring::Ambiguous(places) = &changes[0].1 else {
+        panic!("{:?}", changes[0].1)
+    };
+    assert_eq!(
+        places,
+        &[
+            span_of(&new, "the pier would close in March", 0),
+            span_of(&new, "the pier would close in March", 1)
+        ]
+    );
+}
+
+#[test]
+fn without_the_old_text_context_picks_between_approximate_places() {
+    let old = text(&[P1, "The council said the peir would close in Marhc.", P3]);
+    let (doc, ids) = annotated(&old, &[("the peir would close in Marhc", 0)]);
+    // The same corrected words elsewhere, but only one has the quote's context.
+    let new = text(&[
+        "Nobody expected the pier would close in March, wrote one reader.",
+        P1,
+        P2,
+        P3,
+    ]);
+    let (doc, _) = reanchor_without_old_text(&doc, &new);
+    let a = doc.annotation(ids[0]).unwrap();
+    assert_eq!(
+        (a.start..a.end, a.orphan),
+        (span_of(&new, "the pier would close in March", 1), false)
+    );
+}
+
+#[test]
+fn without_the_old_text_a_rewritten_quote_or_a_short_name_elsewhere_stays_an_orphan() {
+    let old = text(&[P1, P2, "Darrin Holt said he would stay."]);
+    let (doc, ids) = annotated(
+        &old,
+        &[("the pier would close in March", 0), ("Darrin Holt", 0)],
+    );
+    // The sentence rewritten beyond a quarter of its chars; the name only in other words.
+    let new = text(&[
+        "Darren Holt opened the shop.",
+        "The council said the jetty shuts next spring.",
+    ]);
+    let (doc, changes) = reanchor_without_old_text(&doc, &new);
+    assert!(doc.annotation(ids[0]).unwrap().orphan);
+    assert!(
+        doc.annotation(ids[1]).unwrap().orphan,
+        "a short name is not moved to a similar name in another sentence"
+    );
+    assert_eq!(changes.len(), 2);
+}

@@ -131,6 +131,11 @@ impl Occurrences {
 }
 
 impl Occurrences {
+    /// The quote occurs nowhere.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
     /// The occurrences as char spans of `quote_chars` chars.
     pub fn spans(&self, text: &Text, quote_chars: usize) -> Vec<Range<usize>> {
         self.bytes
@@ -149,7 +154,13 @@ pub fn reanchor(annotation: &Annotation, text: &Text) -> Anchoring {
     {
         return Anchoring::Exact;
     }
-    reanchor_among(annotation, text, &Occurrences::find(&annotation.text, text))
+    let found = Occurrences::find(&annotation.text, text);
+    match reanchor_among(annotation, text, &found) {
+        Anchoring::Orphan if found.bytes.is_empty() => {
+            reanchor_fuzzy(annotation, &mut FuzzyText::new(text))
+        }
+        other => other,
+    }
 }
 
 /// [`reanchor`] with the quote's occurrences already found.
@@ -221,6 +232,114 @@ pub fn reanchor_among(annotation: &Annotation, text: &Text, found: &Occurrences)
         return Anchoring::Ambiguous(best_places.iter().filter_map(|&b| to_span(b)).collect());
     }
     Anchoring::Orphan
+}
+
+/// Quotes shorter than this (in chars) are never searched approximately: a short name
+/// with an edit in it is another word more often than the same one.
+pub const MIN_FUZZY_QUOTE_CHARS: usize = 8;
+
+/// An approximate match may differ from the quote in up to this share of its chars.
+pub const MAX_FUZZY_ERROR_SHARE: f64 = 0.25;
+
+/// Two approximate candidates whose scores (in [0, 1]) are closer than this are near-equal:
+/// neither is chosen.
+pub const FUZZY_AMBIGUITY_MARGIN: f64 = 0.05;
+
+/// Work allowed for approximate search in one re-anchoring pass, in text chars × 64-char
+/// pattern blocks (about a second on a laptop); past it, annotations stay orphans.
+pub const FUZZY_BUDGET: u64 = 400_000_000;
+
+/// What approximate search needs of the text, built once per re-anchoring pass.
+pub struct FuzzyText {
+    chars: Vec<char>,
+    budget: u64,
+}
+
+impl FuzzyText {
+    /// The text's chars and a fresh [`FUZZY_BUDGET`].
+    pub fn new(text: &Text) -> Self {
+        Self {
+            chars: text.as_str().chars().collect(),
+            budget: FUZZY_BUDGET,
+        }
+    }
+}
+
+/// The last fallback, for an annotation whose exact quote is nowhere in the text and whose
+/// old text is unknown: an approximate search (at most a quarter of the quote's chars
+/// edited), each candidate scored on the similarity of its quote (weight 50), prefix (20)
+/// and suffix (20) and its closeness to the old position (2), as Hypothesis does. The best
+/// candidate is placed, as **changed**, only when no other comes within
+/// [`FUZZY_AMBIGUITY_MARGIN`] of it (else **ambiguous**), and a quote under
+/// [`MIN_UNIQUE_QUOTE_CHARS`] needs its context to agree at least half.
+pub fn reanchor_fuzzy(annotation: &Annotation, text: &mut FuzzyText) -> Anchoring {
+    let quote: Vec<char> = annotation.text.chars().collect();
+    let m = quote.len();
+    if m < MIN_FUZZY_QUOTE_CHARS {
+        return Anchoring::Orphan;
+    }
+    let cost = text.chars.len() as u64 * m.div_ceil(64) as u64;
+    if cost > text.budget {
+        return Anchoring::Orphan;
+    }
+    text.budget -= cost;
+    let chars = &text.chars;
+    let max_errors = (m as f64 * MAX_FUZZY_ERROR_SHARE) as usize;
+    let found = super::fuzzy::search(chars, &quote, max_errors, 32);
+    let prefix: Vec<char> = annotation.prefix.chars().collect();
+    let suffix: Vec<char> = annotation.suffix.chars().collect();
+    let n = chars.len().max(1) as f64;
+    let old_start = annotation.start as f64;
+    let mut scored: Vec<(f64, f64, std::ops::Range<usize>)> = found
+        .into_iter()
+        .map(|hit| super::fuzzy::widen_to_words(chars, &quote, &hit, max_errors))
+        .filter(|hit| hit.errors <= max_errors)
+        .map(|hit| {
+            let quote_sim = 1.0 - hit.errors as f64 / m as f64;
+            let mut total = 50.0 * quote_sim;
+            let mut weights = 50.0;
+            let mut context = Vec::new();
+            if !prefix.is_empty() {
+                let before = &chars[hit.start.saturating_sub(prefix.len())..hit.start];
+                context.push(super::fuzzy::similarity(&prefix, before));
+            }
+            if !suffix.is_empty() {
+                let after = &chars[hit.end..(hit.end + suffix.len()).min(chars.len())];
+                context.push(super::fuzzy::similarity(&suffix, after));
+            }
+            for sim in &context {
+                total += 20.0 * sim;
+                weights += 20.0;
+            }
+            total += 2.0 * (1.0 - (hit.start as f64 - old_start).abs() / n);
+            weights += 2.0;
+            let context_sim = if context.is_empty() {
+                0.0
+            } else {
+                context.iter().sum::<f64>() / context.len() as f64
+            };
+            (total / weights, context_sim, hit.start..hit.end)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.start.cmp(&b.2.start)));
+    let Some((best, context_sim, span)) = scored.first().cloned() else {
+        return Anchoring::Orphan;
+    };
+    let near: Vec<Range<usize>> = scored
+        .iter()
+        .take_while(|(score, ..)| best - score < FUZZY_AMBIGUITY_MARGIN)
+        .map(|(.., span)| span.clone())
+        .collect();
+    if near.len() > 1 {
+        return Anchoring::Ambiguous(near);
+    }
+    if m < MIN_UNIQUE_QUOTE_CHARS && context_sim < 0.5 {
+        return Anchoring::Orphan;
+    }
+    Anchoring::Changed {
+        span,
+        old: annotation.text.clone(),
+    }
 }
 
 fn common_suffix_chars(a: &str, b: &str) -> usize {

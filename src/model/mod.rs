@@ -9,6 +9,7 @@ pub mod annotation;
 pub mod article;
 pub mod curation;
 pub mod edit;
+pub mod fuzzy;
 pub mod label;
 pub mod merge;
 pub mod relation;

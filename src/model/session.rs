@@ -5,7 +5,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use super::align::{Alignment, Mapped};
-use super::anchor::{Anchoring, Occurrences, reanchor_among};
+use super::anchor::{Anchoring, FuzzyText, Occurrences, reanchor_among, reanchor_fuzzy};
 use super::annotation::{Annotation, AnnotationId, SpanError, snap_span};
 use super::article::Article;
 use super::label::Label;
@@ -203,6 +203,7 @@ impl Document {
         // Occurrences are found once per distinct quote, however many annotations share it.
         let mut found: std::collections::HashMap<String, Occurrences> =
             std::collections::HashMap::new();
+        let mut fuzzy: Option<FuzzyText> = None;
         for annotation in &mut self.annotations {
             if annotation.verify_and_refresh(&text) {
                 continue;
@@ -210,7 +211,11 @@ impl Document {
             let occurrences = found
                 .entry(annotation.text.clone())
                 .or_insert_with(|| Occurrences::find(&annotation.text, &text));
-            let result = reanchor_among(annotation, &text, occurrences);
+            let mut result = reanchor_among(annotation, &text, occurrences);
+            if result == Anchoring::Orphan && occurrences.is_empty() {
+                let fuzzy = fuzzy.get_or_insert_with(|| FuzzyText::new(&text));
+                result = reanchor_fuzzy(annotation, fuzzy);
+            }
             match &result {
                 Anchoring::Exact => {
                     annotation.orphan = false;
@@ -219,9 +224,14 @@ impl Document {
                 }
                 Anchoring::ByContext(span)
                 | Anchoring::ByUniqueQuote(span)
-                | Anchoring::Moved(span)
-                | Anchoring::Changed { span, .. } => {
+                | Anchoring::Moved(span) => {
                     annotation.set_span(&text, span.clone());
+                }
+                Anchoring::Changed { span, old } => {
+                    annotation.set_span(&text, span.clone());
+                    annotation
+                        .attributes
+                        .insert(PREVIOUS_TEXT.to_owned(), old.clone());
                 }
                 Anchoring::Orphan | Anchoring::Ambiguous(_) => annotation.orphan = true,
             }
