@@ -1173,3 +1173,45 @@ fn a_merge_conflict_is_resolved_by_keeping_one_version() {
     h.run();
     assert_eq!(notes(&h).len(), 2, "one undo brings both versions back");
 }
+
+#[test]
+fn a_web_page_opens_as_its_article_with_a_header_of_its_metadata() {
+    let fx = Fixture::new();
+    let page = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages/harbour-news.html"),
+    )
+    .unwrap();
+    std::fs::write(fx.path("harbour.html"), page).unwrap();
+    std::fs::write(
+        fx.path("menu.html"),
+        "<html><body><ul><li>Home</li><li>About us</li></ul></body></html>",
+    )
+    .unwrap();
+    let mut harness = fx.harness();
+    fx.picker.push_open(vec![fx.path("harbour.html")]);
+    harness.get_by_label("Open article…").click();
+    harness.run();
+    // The header: title, byline · site · day · language, the link, the summary.
+    harness.get_by_label("Ferry timetable cut as harbour repairs overrun");
+    harness.get_by_label("By Maren Okafor  ·  The Coastal Gazette  ·  2026-11-03  ·  en-GB");
+    harness.get_by_label("https://gazette.example/news/ferry-timetable-cut");
+    harness.get_by_label(
+        "Winter crossings to the island drop to two a day while the north pier is rebuilt.",
+    );
+    // The reader holds the article only: no menu, no cookie banner, no header text.
+    let text = reader_text(&harness);
+    assert!(text.starts_with("Winter crossings to the island"), "{text}");
+    assert!(!text.contains("Skip to main content") && !text.contains("Maren Okafor"));
+    // A page without an article says so, in the header and the status line.
+    fx.picker.push_open(vec![fx.path("menu.html")]);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("No article found in")
+            .is_some()
+    );
+    harness.get_by_label(
+        "Text: full page (no article found) — menus and other page text may be included.",
+    );
+}

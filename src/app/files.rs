@@ -203,6 +203,14 @@ impl GlossApp {
                     self.current = id;
                     self.note(format!("{} is already open.", path.display()));
                 } else {
+                    if article.metadata.extraction.as_deref()
+                        == Some(formats::html::EXTRACTED_FALLBACK)
+                    {
+                        self.note(format!(
+                            "No article found in {}: showing all its readable text.",
+                            path.display()
+                        ));
+                    }
                     let mut document = Document::new(article);
                     document.article.id = self.session.unique_article_id(&document.article.id);
                     let id = document.article.id.clone();

@@ -330,6 +330,7 @@ impl GlossApp {
                 );
                 return;
             };
+            panels::header::header_ui(ui, &doc.article);
             if self.find.open {
                 self.find.refresh(&doc.article.id, &doc.article.text);
                 panels::find::find_ui(ui, &mut self.find, &self.session.labels, &mut commands);

@@ -67,6 +67,13 @@ pub fn check_report(loaded: &LoadedSession) -> String {
             report.orphans.len(),
             report.ambiguous.len()
         ));
+        let metadata = &doc.article.metadata;
+        if !metadata.is_empty() {
+            out.push_str(&format!("  title: {}\n", doc.article.title));
+            for (name, value) in metadata.fields() {
+                out.push_str(&format!("  {name}: {}\n", shorten(value, 100)));
+            }
+        }
         if report.hash_mismatch {
             out.push_str("  stored sha256 does not match the stored text\n");
         }
@@ -176,6 +183,8 @@ pub fn check_json(loaded: &LoadedSession) -> serde_json::Value {
             let (moved, changed) = outcome_counts(report);
             json!({
                 "id": doc.article.id,
+                "title": doc.article.title,
+                "metadata": doc.article.metadata,
                 "problems": report.has_problems(),
                 "hash_mismatch": report.hash_mismatch,
                 "source_changed": report.source_changed,

@@ -49,6 +49,9 @@ pub enum Command {
         /// Replace the output if it exists (the old file is kept as .bak).
         #[arg(long)]
         force: bool,
+        /// Web pages: the article the readability engine finds, or the full page text.
+        #[arg(long, value_enum, default_value = "article")]
+        html: HtmlChoice,
         /// Article files (.txt, .md, .html).
         #[arg(required = true, value_name = "ARTICLE")]
         articles: Vec<PathBuf>,
@@ -138,6 +141,15 @@ pub enum Command {
     },
 }
 
+/// How much of a web page `new` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HtmlChoice {
+    /// The article (all readable text when none is found, with a note).
+    Article,
+    /// All readable text of the page, menus and all.
+    Full,
+}
+
 /// What `agree` and `check` print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Output {
@@ -173,8 +185,17 @@ pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
         Command::New {
             output,
             force,
+            html,
             articles,
-        } => new::run(&output, force, &articles),
+        } => new::run(
+            &output,
+            force,
+            match html {
+                HtmlChoice::Article => crate::formats::HtmlMode::Article,
+                HtmlChoice::Full => crate::formats::HtmlMode::Full,
+            },
+            &articles,
+        ),
         Command::Import {
             format,
             skip_invalid,

@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::model::{Article, article_id_from};
+use super::html::HtmlMode;
+use crate::model::{Article, Metadata, article_id_from};
 
 /// Largest article file accepted, in bytes (64 MiB).
 pub const MAX_ARTICLE_BYTES: u64 = 64 * 1024 * 1024;
@@ -69,20 +70,32 @@ impl ArticleKind {
 /// File extensions offered in open dialogs.
 pub const ARTICLE_EXTENSIONS: [&str; 6] = ["txt", "md", "markdown", "html", "htm", "xhtml"];
 
-/// Read and decode an article file. The article's `source` is the path as given.
+/// Read and decode an article file. The article's `source` is the path as given; a web
+/// page gives the article the readability engine finds in it.
 pub fn load_article(path: &Path) -> Result<Article, ArticleError> {
+    load_article_with(path, HtmlMode::Article)
+}
+
+/// [`load_article`], with the choice of how much of a web page to take.
+pub fn load_article_with(path: &Path, html: HtmlMode) -> Result<Article, ArticleError> {
     let bytes = read_limited(path)?;
-    article_from_bytes(path, &bytes)
+    article_from_bytes(path, &bytes, html)
 }
 
 /// Decode an article from bytes already read from `path`.
-pub fn article_from_bytes(path: &Path, bytes: &[u8]) -> Result<Article, ArticleError> {
+pub fn article_from_bytes(
+    path: &Path,
+    bytes: &[u8],
+    html: HtmlMode,
+) -> Result<Article, ArticleError> {
     let decoded = decode(bytes).ok_or_else(|| ArticleError::Binary(path.to_owned()))?;
     let text = normalize_newlines(&decoded);
     let kind = ArticleKind::from_path(path);
+    let mut metadata = Metadata::default();
     let (title, body) = match kind {
         ArticleKind::Html => {
-            let page = super::html::extract(&text);
+            let page = super::html::extract_with(&text, html);
+            metadata = page.metadata;
             (page.title, page.body)
         }
         ArticleKind::Markdown => (markdown_title(&text), text),
@@ -95,13 +108,17 @@ pub fn article_from_bytes(path: &Path, bytes: &[u8]) -> Result<Article, ArticleE
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let title = title.unwrap_or_else(|| stem.clone());
-    Ok(Article::new(
+    let title = title
+        .and_then(|t| shorten_title(&t))
+        .unwrap_or_else(|| stem.clone());
+    let mut article = Article::new(
         &article_id_from(&stem),
         &title,
         &path.to_string_lossy(),
         body,
-    ))
+    );
+    article.metadata = Box::new(metadata);
+    Ok(article)
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, ArticleError> {

@@ -8,8 +8,11 @@ pub mod input;
 pub mod journal;
 pub mod session_file;
 
-pub use article::{ARTICLE_EXTENSIONS, ArticleError, MAX_ARTICLE_BYTES, load_article};
+pub use article::{
+    ARTICLE_EXTENSIONS, ArticleError, MAX_ARTICLE_BYTES, load_article, load_article_with,
+};
 pub use export::{ExportError, ExportFormat, export_session};
+pub use html::HtmlMode;
 pub use import::{
     ImportError, ImportFormat, ImportOptions, Imported, import_file, import_file_detecting,
     import_path,

@@ -9,12 +9,13 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Anchoring, Annotation, AnnotationId, Article, Document, Label, MAX_ANNOTATION_ID, Relation,
-    RelationId, RelationType, Relations, Session, Text, Timestamp, sha256_hex,
+    Anchoring, Annotation, AnnotationId, Article, Document, Label, MAX_ANNOTATION_ID, Metadata,
+    Relation, RelationId, RelationType, Relations, Session, Text, Timestamp, sha256_hex,
 };
 
-/// The version this build writes. Version 3 added relation types and relations.
-pub const SESSION_VERSION: u32 = 3;
+/// The version this build writes. Version 3 added relation types and relations, version 4
+/// article metadata (web pages' byline, site, date, language, URL, excerpt).
+pub const SESSION_VERSION: u32 = 4;
 
 /// File extension of sessions.
 pub const SESSION_EXTENSION: &str = "ron";
@@ -122,6 +123,11 @@ struct RelationRecord {
     modified: Option<Timestamp>,
 }
 
+#[allow(clippy::borrowed_box)] // serde's skip_serializing_if passes the field by reference
+fn no_metadata(metadata: &Box<Metadata>) -> bool {
+    metadata.is_empty()
+}
+
 #[derive(Serialize, Deserialize)]
 struct ArticleRecord {
     id: String,
@@ -133,6 +139,9 @@ struct ArticleRecord {
     #[serde(default)]
     sha256: String,
     text: String,
+    /// Since version 4: what a web page said about itself.
+    #[serde(default, skip_serializing_if = "no_metadata")]
+    metadata: Box<Metadata>,
     #[serde(default)]
     annotations: Vec<AnnotationRecord>,
 }
@@ -385,6 +394,7 @@ fn articles_file(session: &Session, dir: Option<&Path>) -> SessionFileV1 {
                 source: relative_source(&doc.article.source, dir),
                 sha256: doc.article.sha256.clone(),
                 text: doc.article.text.as_str().to_owned(),
+                metadata: doc.article.metadata.clone(),
                 annotations: doc.annotations.iter().map(record_of).collect(),
             })
             .collect(),
@@ -438,7 +448,8 @@ pub fn from_ron(
     let file = match version {
         0 | 1 => migrate_v2(migrate_v1(parsed.map_err(malformed)?)),
         2 => migrate_v2(parsed.map_err(malformed)?),
-        3 => parsed.map_err(malformed)?,
+        // Version 4 added article metadata, which version-3 files simply lack.
+        3 | 4 => parsed.map_err(malformed)?,
         found => {
             return Err(SessionFileError::TooNew {
                 path: path.to_owned(),
@@ -785,6 +796,7 @@ fn build_document(
         source,
         sha256: stored_hash,
         text,
+        metadata: record.metadata,
     };
     let mut doc = Document::new(article);
     doc.annotations.reserve(record.annotations.len());

@@ -18,6 +18,66 @@ pub struct Article {
     pub sha256: String,
     /// The text.
     pub text: Text,
+    /// What the page said about itself (web pages); empty for text files. Boxed: most
+    /// articles have none, and edits carry whole articles.
+    #[serde(default, skip_serializing_if = "no_metadata")]
+    pub metadata: Box<Metadata>,
+}
+
+#[allow(clippy::borrowed_box)] // serde's skip_serializing_if passes the field by reference
+fn no_metadata(metadata: &Box<Metadata>) -> bool {
+    metadata.is_empty()
+}
+
+/// What a web page says about the article on it, kept beside the text (never part of the
+/// annotatable text). The title is the article's own `title`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metadata {
+    /// Author(s), as the page names them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub byline: Option<String>,
+    /// The site or publication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
+    /// When it was published: ISO 8601 when the page's date could be read, else as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// Language tag (`en`, `pt-BR`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// The canonical URL (`<link rel="canonical">`, else `og:url`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The page's summary of the article.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<String>,
+    /// How the text was taken from the page: `article` (the readability engine found
+    /// it) or `full page` (all readable text: no article found, or asked for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extraction: Option<String>,
+}
+
+impl Metadata {
+    /// Nothing known.
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
+
+    /// The known fields as (name, value) pairs, in a fixed order, for display.
+    pub fn fields(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("byline", &self.byline),
+            ("site", &self.site_name),
+            ("published", &self.published),
+            ("language", &self.language),
+            ("url", &self.url),
+            ("excerpt", &self.excerpt),
+            ("extraction", &self.extraction),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.as_deref().map(|v| (name, v)))
+        .collect()
+    }
 }
 
 impl Article {
@@ -30,6 +90,7 @@ impl Article {
             source: source.to_owned(),
             sha256: sha256_hex(text.as_str()),
             text,
+            metadata: Box::default(),
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod curation;
 pub mod dialogs;
 pub mod editor;
 pub mod find;
+pub mod header;
 pub mod labels;
 pub mod links;
 pub mod list;

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{Ends, JSON_SCHEMA, OFFSET_UNIT};
-use crate::model::{Annotation, Document, Label, Relation, RelationType, Session, Text, Timestamp};
+use crate::model::{
+    Annotation, Document, Label, Metadata, Relation, RelationType, Session, Text, Timestamp,
+};
 
 /// An annotation in our JSON schema.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,12 +70,26 @@ pub struct JsonArticle {
     pub sha256: String,
     /// The text, LF line endings.
     pub text: String,
+    /// What the web page said about itself; absent for text files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<JsonMetadata>,
     /// Annotations in text order.
     #[serde(default)]
     pub annotations: Vec<JsonAnnotation>,
     /// In JSONL only: the relations whose source is in this article.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub relations: Vec<JsonRelation>,
+}
+
+/// An article's metadata in our JSON schema: its title with what the page said.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JsonMetadata {
+    /// The article's title (also the article's `title`).
+    #[serde(default)]
+    pub title: String,
+    /// Byline, site name, published date, language, URL, excerpt, extraction.
+    #[serde(flatten)]
+    pub fields: Metadata,
 }
 
 /// A relation in our JSON schema (version 2).
@@ -170,6 +186,10 @@ pub fn json_article(doc: &Document) -> JsonArticle {
         source: doc.article.source.clone(),
         sha256: doc.article.sha256.clone(),
         text: text.as_str().to_owned(),
+        metadata: (!doc.article.metadata.is_empty()).then(|| JsonMetadata {
+            title: doc.article.title.clone(),
+            fields: (*doc.article.metadata).clone(),
+        }),
         annotations: doc
             .annotations
             .iter()

@@ -19,8 +19,8 @@ use crate::model::{Annotation, AnnotationId, Document, Relation, Session};
 
 pub use brat::{brat_ann, brat_conf, write_brat};
 pub use json::{
-    JsonAnnotation, JsonArticle, JsonExport, JsonRelation, json_annotation, json_article,
-    to_json_export,
+    JsonAnnotation, JsonArticle, JsonExport, JsonMetadata, JsonRelation, json_annotation,
+    json_article, to_json_export,
 };
 pub use label_studio::labeling_config;
 

@@ -91,12 +91,15 @@ fn from_export(mut export: JsonExport, mut tally: Tally<'_>) -> Result<Imported,
         } else {
             article.title.clone()
         };
-        let doc = Document::new(Article::new(
+        let mut doc = Document::new(Article::new(
             &id,
             &title,
             &article.source,
             Text::new(article.text),
         ));
+        if let Some(metadata) = article.metadata {
+            doc.article.metadata = Box::new(metadata.fields);
+        }
         pending.push((doc, article.annotations));
     }
     // Explicit ids first, so generated ones never collide with them.
