@@ -463,6 +463,24 @@ fn cap_nesting(html: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Where the raw text of a `name` element ends in `rest`: past its end tag (matched
+/// without regard to case), or the end of the page. Linear in what it skips.
+fn raw_text_end(rest: &str, name: &str) -> usize {
+    let bytes = rest.as_bytes();
+    let mut from = 0;
+    while let Some(at) = rest.get(from..).and_then(|r| r.find("</")) {
+        let tag = from + at + 2;
+        let matches = bytes
+            .get(tag..tag + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()));
+        if matches {
+            return rest[tag..].find('>').map_or(rest.len(), |g| tag + g + 1);
+        }
+        from = tag;
+    }
+    rest.len()
+}
+
 /// The scan behind [`cap_nesting`]: returns the deepest nesting seen (before capping);
 /// with `out`, writes the capped page there.
 fn scan_nesting(html: &str, mut out: Option<&mut String>) -> usize {
@@ -506,10 +524,7 @@ fn scan_nesting(html: &str, mut out: Option<&mut String>) -> usize {
         if is_element && !closing && RAW_TEXT.contains(&name.as_str()) {
             // Copy the raw text and its end tag as they are.
             push(tag);
-            let lower = rest.to_ascii_lowercase();
-            let end = lower.find(&format!("</{name}")).map_or(rest.len(), |e| {
-                e + rest[e..].find('>').map_or(rest.len() - e, |g| g + 1)
-            });
+            let end = raw_text_end(rest, &name);
             push(&rest[..end]);
             rest = &rest[end..];
             continue;
