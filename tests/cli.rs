@@ -161,7 +161,7 @@ fn new_creates_a_session_that_checks_clean() {
     let check = gloss(dir.path(), &["check", "s.ron"]);
     assert_code(&check, 0);
     assert!(
-        stdout(&check).contains("article: ok: 0 annotation(s)"),
+        stdout(&check).contains("article: ok: to do: 0 annotation(s)"),
         "{}",
         stdout(&check)
     );
@@ -755,7 +755,8 @@ fn check_a_clean_session() {
     assert_code(&out, 0);
     assert_eq!(
         stdout(&out),
-        "harbour: ok: 3 annotation(s) (spoiler 1, quote 1, claim 1, source 0), 0 moved, 0 changed, 0 orphan(s) (0 ambiguous)\n\
+        "harbour: ok: in progress: 3 annotation(s) (spoiler 1, quote 1, claim 1, source 0), 0 moved, 0 changed, 0 orphan(s) (0 ambiguous)\n\
+         progress: 0 of 1 done (1 in progress, 0 to do)\n\
          1 article(s), 3 annotation(s), 0 orphan(s), 0 relation(s), 0 with an orphaned end\n"
     );
 }

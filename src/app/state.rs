@@ -259,7 +259,8 @@ impl Counts {
             | Edit::ReplaceRelation { .. }
             | Edit::AddRelationType { .. }
             | Edit::RemoveRelationType { .. }
-            | Edit::ReplaceRelationType { .. } => {}
+            | Edit::ReplaceRelationType { .. }
+            | Edit::ReviseArticle { .. } => {}
             Edit::Batch(edits) => {
                 for edit in edits {
                     self.follow(edit, session);

@@ -60,8 +60,9 @@ pub fn check_report(loaded: &LoadedSession) -> String {
         };
         let (moved, changed) = outcome_counts(report);
         out.push_str(&format!(
-            "{}: {status}: {} annotation(s) ({}), {moved} moved, {changed} changed, {} orphan(s) ({} ambiguous)\n",
+            "{}: {status}: {}: {} annotation(s) ({}), {moved} moved, {changed} changed, {} orphan(s) ({} ambiguous)\n",
             doc.article.id,
+            doc.status().title(),
             doc.annotations.len(),
             counts.join(", "),
             report.orphans.len(),
@@ -121,6 +122,7 @@ pub fn check_report(loaded: &LoadedSession) -> String {
         .iter()
         .filter(|r| orphan_ids.contains(&r.from) || orphan_ids.contains(&r.to))
         .count();
+    out.push_str(&format!("progress: {}\n", session.progress()));
     out.push_str(&format!(
         "{} article(s), {} annotation(s), {total_orphans} orphan(s), {} relation(s), {orphan_relations} with an orphaned end\n",
         session.documents.len(),
@@ -184,6 +186,7 @@ pub fn check_json(loaded: &LoadedSession) -> serde_json::Value {
             json!({
                 "id": doc.article.id,
                 "title": doc.article.title,
+                "status": doc.status(),
                 "metadata": doc.article.metadata,
                 "problems": report.has_problems(),
                 "hash_mismatch": report.hash_mismatch,
@@ -198,10 +201,17 @@ pub fn check_json(loaded: &LoadedSession) -> serde_json::Value {
             })
         })
         .collect();
+    let progress = loaded.session.progress();
     json!({
         "offset_unit": crate::formats::export::OFFSET_UNIT,
         "articles": articles,
         "relations": loaded.session.relations.len(),
+        "progress": {
+            "done": progress.done,
+            "in_progress": progress.in_progress,
+            "todo": progress.todo,
+            "total": progress.total(),
+        },
         "problems": loaded.has_problems(),
     })
 }

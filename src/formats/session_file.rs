@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{
     Anchoring, Annotation, AnnotationId, Article, Document, Label, MAX_ANNOTATION_ID, Metadata,
-    Relation, RelationId, RelationType, Relations, Session, Text, Timestamp, sha256_hex,
+    Relation, RelationId, RelationType, Relations, Session, Status, Text, Timestamp, sha256_hex,
 };
 
 /// The version this build writes. Version 3 added relation types and relations, version 4
-/// article metadata (web pages' byline, site, date, language, URL, excerpt).
+/// article metadata (web pages' byline, site, date, language, URL, excerpt) and status.
 pub const SESSION_VERSION: u32 = 4;
 
 /// File extension of sessions.
@@ -142,6 +142,9 @@ struct ArticleRecord {
     /// Since version 4: what a web page said about itself.
     #[serde(default, skip_serializing_if = "no_metadata")]
     metadata: Box<Metadata>,
+    /// Since version 4: `InProgress` or `Done` (absent: to do).
+    #[serde(default, skip_serializing_if = "Status::is_todo")]
+    status: Status,
     #[serde(default)]
     annotations: Vec<AnnotationRecord>,
 }
@@ -395,6 +398,7 @@ fn articles_file(session: &Session, dir: Option<&Path>) -> SessionFileV1 {
                 sha256: doc.article.sha256.clone(),
                 text: doc.article.text.as_str().to_owned(),
                 metadata: doc.article.metadata.clone(),
+                status: doc.article.status,
                 annotations: doc.annotations.iter().map(record_of).collect(),
             })
             .collect(),
@@ -797,6 +801,7 @@ fn build_document(
         sha256: stored_hash,
         text,
         metadata: record.metadata,
+        status: record.status,
     };
     let mut doc = Document::new(article);
     doc.annotations.reserve(record.annotations.len());

@@ -22,6 +22,66 @@ pub struct Article {
     /// articles have none, and edits carry whole articles.
     #[serde(default, skip_serializing_if = "no_metadata")]
     pub metadata: Box<Metadata>,
+    /// Where the person is with it: set by them (done) or by annotating (in progress).
+    #[serde(default, skip_serializing_if = "Status::is_todo")]
+    pub status: Status,
+}
+
+/// An article's progress in a dataset.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Not started.
+    #[default]
+    Todo,
+    /// Started: it has annotations, or the person said so.
+    InProgress,
+    /// The person marked it done.
+    Done,
+}
+
+impl Status {
+    /// Every status, in order.
+    pub const ALL: [Self; 3] = [Self::Todo, Self::InProgress, Self::Done];
+
+    /// Not started.
+    pub fn is_todo(&self) -> bool {
+        *self == Self::Todo
+    }
+
+    /// The name in files and exports: `todo`, `in_progress`, `done`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Todo => "todo",
+            Self::InProgress => "in_progress",
+            Self::Done => "done",
+        }
+    }
+
+    /// The words shown to the person.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Todo => "to do",
+            Self::InProgress => "in progress",
+            Self::Done => "done",
+        }
+    }
+
+    /// From [`Status::name`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// What the person can change about an article itself: its title and status.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleInfo {
+    /// The title shown.
+    pub title: String,
+    /// Its progress.
+    pub status: Status,
 }
 
 #[allow(clippy::borrowed_box)] // serde's skip_serializing_if passes the field by reference
@@ -81,6 +141,14 @@ impl Metadata {
 }
 
 impl Article {
+    /// Its title and status.
+    pub fn info(&self) -> ArticleInfo {
+        ArticleInfo {
+            title: self.title.clone(),
+            status: self.status,
+        }
+    }
+
     /// An article over `text`, hashing it.
     pub fn new(id: &str, title: &str, source: &str, text: impl Into<Text>) -> Self {
         let text = text.into();
@@ -91,6 +159,7 @@ impl Article {
             sha256: sha256_hex(text.as_str()),
             text,
             metadata: Box::default(),
+            status: Status::Todo,
         }
     }
 }

@@ -7,6 +7,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use super::annotation::{Annotation, AnnotationId, snap_span};
+use super::article::ArticleInfo;
 use super::label::Label;
 use super::relation::{Relation, RelationError, RelationId, RelationType};
 use super::session::{AnnotateError, Document, Session};
@@ -124,6 +125,15 @@ pub enum Edit {
         /// The type as it becomes.
         after: RelationType,
     },
+    /// Change an article's title or status.
+    ReviseArticle {
+        /// Article id.
+        article: String,
+        /// Title and status as they were.
+        before: ArticleInfo,
+        /// Title and status as they become.
+        after: ArticleInfo,
+    },
     /// Several edits applied and undone as one.
     Batch(Vec<Edit>),
 }
@@ -227,6 +237,15 @@ impl Edit {
                 document: document.clone(),
             },
             Self::ReplaceArticle { before, after } => Self::ReplaceArticle {
+                before: after.clone(),
+                after: before.clone(),
+            },
+            Self::ReviseArticle {
+                article,
+                before,
+                after,
+            } => Self::ReviseArticle {
+                article: article.clone(),
                 before: after.clone(),
                 after: before.clone(),
             },
@@ -456,6 +475,23 @@ impl Edit {
                 known.forget();
                 Ok(())
             }
+            Self::ReviseArticle {
+                article,
+                before,
+                after,
+            } => {
+                let doc = session
+                    .documents
+                    .iter_mut()
+                    .find(|d| d.article.id == *article)
+                    .ok_or_else(|| EditError::NoArticle(article.clone()))?;
+                if doc.article.info() != *before {
+                    return Err(EditError::ArticleMismatch(article.clone()));
+                }
+                doc.article.title.clone_from(&after.title);
+                doc.article.status = after.status;
+                Ok(())
+            }
             Self::AddRelation { relation } => {
                 check_relation(session, relation, None, known)?;
                 // Relation and annotation ids share one counter: neither may take the
@@ -612,6 +648,7 @@ impl Edit {
                 before: renumber_doc(before),
                 after: renumber_doc(after),
             },
+            Self::ReviseArticle { .. } => self.clone(),
             Self::AddRelation { relation } => Self::AddRelation {
                 relation: renumber_relation(relation, map),
             },
@@ -657,6 +694,13 @@ impl Edit {
             }
             Self::ReplaceArticle { after, .. } => {
                 format!("re-anchor article {}", after.article.title)
+            }
+            Self::ReviseArticle { before, after, .. } => {
+                if before.title == after.title {
+                    format!("mark {} as {}", after.title, after.status.title())
+                } else {
+                    format!("rename article to {}", after.title)
+                }
             }
             Self::AddRelation { relation } => format!("link as {}", relation.kind),
             Self::RemoveRelation { relation } => format!("unlink {}", relation.kind),

@@ -21,7 +21,7 @@ pub mod words;
 
 pub use anchor::{Anchoring, reanchor};
 pub use annotation::{Annotation, AnnotationId, CONTEXT_CHARS, SpanError, snap_span};
-pub use article::{Article, Metadata, article_id_from, sha256_hex};
+pub use article::{Article, ArticleInfo, Metadata, Status, article_id_from, sha256_hex};
 pub use edit::{Edit, EditError, History, Step};
 pub use label::{AttributeSpec, CLAIM_STATUSES, Label, Rgb};
 pub use relation::{Relation, RelationError, RelationId, RelationType, STANCES};

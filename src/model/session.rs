@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::align::{Alignment, Mapped};
 use super::anchor::{Anchoring, FuzzyText, Occurrences, reanchor_among, reanchor_fuzzy};
 use super::annotation::{Annotation, AnnotationId, SpanError, snap_span};
-use super::article::Article;
+use super::article::{Article, Status};
 use super::label::Label;
 use super::relation::{Relation, RelationError, RelationId, RelationType};
 use super::shared::Shared;
@@ -30,6 +30,15 @@ pub struct Document {
 }
 
 impl Document {
+    /// Its progress as the person sees it: done when marked done, in progress once it
+    /// has an annotation (or was marked so), else to do.
+    pub fn status(&self) -> Status {
+        match self.article.status {
+            Status::Todo if !self.annotations.is_empty() => Status::InProgress,
+            status => status,
+        }
+    }
+
     /// A document with no annotations.
     pub fn new(article: Article) -> Self {
         Self {
@@ -658,6 +667,61 @@ impl Session {
     /// Total number of annotations.
     pub fn annotation_count(&self) -> usize {
         self.documents.iter().map(|d| d.annotations.len()).sum()
+    }
+
+    /// How many articles are at each status.
+    pub fn progress(&self) -> Progress {
+        let mut p = Progress::default();
+        for doc in &self.documents {
+            match doc.status() {
+                Status::Todo => p.todo += 1,
+                Status::InProgress => p.in_progress += 1,
+                Status::Done => p.done += 1,
+            }
+        }
+        p
+    }
+
+    /// The first article after `current` (wrapping round) that is not done.
+    pub fn next_unfinished(&self, current: Option<&str>) -> Option<&Document> {
+        let at = current
+            .and_then(|id| self.documents.iter().position(|d| d.article.id == id))
+            .map_or(0, |i| i + 1);
+        let n = self.documents.len();
+        (0..n)
+            .map(|k| &self.documents[(at + k) % n])
+            .find(|d| d.status() != Status::Done && Some(d.article.id.as_str()) != current)
+    }
+}
+
+/// Articles per status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Not started.
+    pub todo: usize,
+    /// Started.
+    pub in_progress: usize,
+    /// Marked done.
+    pub done: usize,
+}
+
+impl Progress {
+    /// All articles.
+    pub fn total(&self) -> usize {
+        self.todo + self.in_progress + self.done
+    }
+}
+
+impl std::fmt::Display for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} of {} done ({} in progress, {} to do)",
+            self.done,
+            self.total(),
+            self.in_progress,
+            self.todo
+        )
     }
 }
 

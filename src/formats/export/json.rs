@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Ends, JSON_SCHEMA, OFFSET_UNIT};
 use crate::model::{
-    Annotation, Document, Label, Metadata, Relation, RelationType, Session, Text, Timestamp,
+    Annotation, Document, Label, Metadata, Relation, RelationType, Session, Status, Text, Timestamp,
 };
 
 /// An annotation in our JSON schema.
@@ -70,6 +70,9 @@ pub struct JsonArticle {
     pub sha256: String,
     /// The text, LF line endings.
     pub text: String,
+    /// Progress: `todo`, `in_progress` (it has annotations, or was marked so) or `done`.
+    #[serde(default)]
+    pub status: Status,
     /// What the web page said about itself; absent for text files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<JsonMetadata>,
@@ -186,6 +189,7 @@ pub fn json_article(doc: &Document) -> JsonArticle {
         source: doc.article.source.clone(),
         sha256: doc.article.sha256.clone(),
         text: text.as_str().to_owned(),
+        status: doc.status(),
         metadata: (!doc.article.metadata.is_empty()).then(|| JsonMetadata {
             title: doc.article.title.clone(),
             fields: (*doc.article.metadata).clone(),

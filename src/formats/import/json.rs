@@ -4,7 +4,7 @@ use super::{ImportError, Imported, Tally, ensure_label, malformed};
 use crate::formats::export::{JsonAnnotation, JsonArticle, JsonExport, JsonRelation};
 use crate::model::{
     Annotation, AnnotationId, Article, ArticleIds, Document, Label, MAX_ANNOTATION_ID, Relation,
-    RelationId, RelationType, Session, Text,
+    RelationId, RelationType, Session, Status, Text,
 };
 
 /// Import our JSON schema from a string.
@@ -97,6 +97,12 @@ fn from_export(mut export: JsonExport, mut tally: Tally<'_>) -> Result<Imported,
             &article.source,
             Text::new(article.text),
         ));
+        // "in progress" is what annotations already say; only a status they do not
+        // imply is stored.
+        doc.article.status = match article.status {
+            Status::InProgress if !article.annotations.is_empty() => Status::Todo,
+            status => status,
+        };
         if let Some(metadata) = article.metadata {
             doc.article.metadata = Box::new(metadata.fields);
         }
