@@ -77,7 +77,8 @@ fn select_by_find(harness: &mut Harness<'_, GlossApp>, text: &str) {
     field.type_text(text);
     harness.run();
     harness.key_press(Key::Enter);
-    harness.run();
+    // The reader scrolls to the match (smoothly, and springs back at the article's end).
+    harness.run_steps(20);
     harness.key_press(Key::Escape);
     harness.run();
 }
@@ -1192,7 +1193,13 @@ fn a_web_page_opens_as_its_article_with_a_header_of_its_metadata() {
     harness.get_by_label("Open article…").click();
     harness.run();
     // The header: title, byline · site · day · language, the link, the summary.
-    harness.get_by_label("Ferry timetable cut as harbour repairs overrun");
+    assert_eq!(
+        harness
+            .get_all_by_label("Ferry timetable cut as harbour repairs overrun")
+            .count(),
+        2,
+        "in the article list and in the header"
+    );
     harness.get_by_label("By Maren Okafor  ·  The Coastal Gazette  ·  2026-11-03  ·  en-GB");
     harness.get_by_label("https://gazette.example/news/ferry-timetable-cut");
     harness.get_by_label(
@@ -1214,4 +1221,80 @@ fn a_web_page_opens_as_its_article_with_a_header_of_its_metadata() {
     harness.get_by_label(
         "Text: full page (no article found) — menus and other page text may be included.",
     );
+}
+
+#[test]
+fn progress_mark_done_filter_next_unfinished_rename_and_remove_with_undo() {
+    let fx = Fixture::new();
+    std::fs::write(
+        fx.path("second.txt"),
+        "Second story\n\nNothing happens here.\n",
+    )
+    .unwrap();
+    std::fs::write(fx.path("third.txt"), "Third story\n\nStill nothing.\n").unwrap();
+    let mut harness = fx.harness();
+    fx.picker.push_open(vec![
+        fx.path("harbour.txt"),
+        fx.path("second.txt"),
+        fx.path("third.txt"),
+    ]);
+    harness.get_by_label("Open article…").click();
+    harness.run();
+    harness.get_by_label("0 of 3 done (0 in progress, 3 to do)");
+    // Annotating starts an article; Ctrl+D marks it done.
+    harness.get_by_label("The Quiet Harbour").click();
+    harness.run();
+    annotate(&mut harness, "crossing would close", Key::C);
+    harness.get_by_label("0 of 3 done (1 in progress, 2 to do)");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    harness.run();
+    harness.get_by_label("1 of 3 done (0 in progress, 2 to do)");
+    // Next unfinished skips the done one.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
+    harness.run();
+    assert_ne!(harness.state().current.as_deref(), Some("harbour"));
+    // Undo takes "done" back.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.get_by_label("0 of 3 done (1 in progress, 2 to do)");
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    // The filter shows only done articles.
+    harness.get_by_label("Done").click();
+    harness.run();
+    assert!(harness.query_by_label("Second story").is_none());
+    assert!(harness.query_by_label("The Quiet Harbour").is_some());
+    harness.get_by_label("All").click();
+    harness.run();
+    // Rename through the context menu.
+    harness.get_by_label("Second story").click_secondary();
+    harness.run();
+    harness.get_by_label("Rename…").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Title:").type_text("A calmer story");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(
+        harness.state().session.documents[1].article.title,
+        "A calmer story"
+    );
+    // Removing an article with annotations asks first; undo brings it back.
+    harness.get_by_label("The Quiet Harbour").click_secondary();
+    harness.run();
+    harness.get_by_label("Remove from the session").click();
+    harness.run();
+    assert_eq!(
+        harness.state().session.documents.len(),
+        3,
+        "not before the answer"
+    );
+    harness.get_by_label("Remove").click();
+    harness.run();
+    assert_eq!(harness.state().session.documents.len(), 2);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().session.documents.len(), 3);
+    assert_eq!(harness.state().session.documents[0].annotations.len(), 1);
 }

@@ -83,6 +83,10 @@ pub enum Command {
     NextArticle,
     /// Show the previous article of the session.
     PreviousArticle,
+    /// Mark the current article done (or not done again).
+    ToggleDone,
+    /// Show the next article that is not done.
+    NextUnfinished,
     /// Start linking the selected annotation to another (R).
     StartLink,
     /// Edit the label set.
@@ -127,6 +131,14 @@ pub enum Command {
     SelectDisagreement(usize),
     /// Show this article.
     SelectArticle(String),
+    /// Give an article this status.
+    SetStatus(String, crate::model::Status),
+    /// Rename an article.
+    RenameArticle(String, String),
+    /// Remove an article (asks first when it has annotations).
+    RemoveArticle(String),
+    /// Answer to "remove this article and its annotations?".
+    ConfirmRemove(bool),
     /// Select an annotation (and scroll the reader to it, flashing it).
     JumpTo(AnnotationId),
     /// Select an annotation without scrolling, or deselect.
@@ -203,7 +215,7 @@ const SHIFT: Modifiers = Modifiers::SHIFT;
 
 impl Command {
     /// Every fixed command, in palette order (label commands are added per session).
-    pub const FIXED: [Self; 44] = [
+    pub const FIXED: [Self; 46] = [
         Self::Open,
         Self::OpenArticle,
         Self::OpenSession,
@@ -238,6 +250,8 @@ impl Command {
         Self::Escape,
         Self::NextArticle,
         Self::PreviousArticle,
+        Self::ToggleDone,
+        Self::NextUnfinished,
         Self::StartLink,
         Self::EditLabels,
         Self::AnnotatorName,
@@ -289,6 +303,12 @@ impl Command {
             Self::Escape => "Clear selection".into(),
             Self::NextArticle => "Next article".into(),
             Self::PreviousArticle => "Previous article".into(),
+            Self::ToggleDone => "Mark article done / not done".into(),
+            Self::NextUnfinished => "Next unfinished article".into(),
+            Self::SetStatus(_, status) => format!("Mark as {}", status.title()),
+            Self::RenameArticle(..) => "Rename article".into(),
+            Self::RemoveArticle(_) => "Remove article".into(),
+            Self::ConfirmRemove(_) => "Remove article and its annotations".into(),
             Self::StartLink => "Link to…".into(),
             Self::EditLabels => "Edit labels…".into(),
             Self::CompareWith => "Compare with…".into(),
@@ -367,6 +387,8 @@ impl Command {
             Self::Escape => vec![k(NONE, Key::Escape)],
             Self::NextArticle => vec![k(CTRL, Key::PageDown)],
             Self::PreviousArticle => vec![k(CTRL, Key::PageUp)],
+            Self::ToggleDone => vec![k(CTRL, Key::D)],
+            Self::NextUnfinished => vec![k(CTRL_SHIFT, Key::D)],
             Self::Quit => vec![k(CTRL, Key::Q)],
             Self::StartLink => vec![k(NONE, Key::R)],
             Self::NextDisagreement => vec![k(NONE, Key::F8)],

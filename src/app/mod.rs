@@ -4,6 +4,7 @@
 //! Each frame: keys → commands, panels draw and push commands, then the commands are
 //! applied in one place ([`state::GlossApp::apply_commands`]).
 
+pub mod articles;
 pub mod command;
 pub mod curation;
 pub mod editing;
@@ -230,6 +231,7 @@ impl GlossApp {
                         &self.session,
                         &self.counts.per_article,
                         self.current.as_deref(),
+                        &mut self.articles_view,
                         &mut commands,
                     );
                 });
@@ -407,6 +409,31 @@ impl GlossApp {
                         }
                     }
                     ui.weak("Number key or click · Enter takes the first · Esc cancels");
+                });
+        }
+        if let Some(doc) = self
+            .confirm_remove
+            .as_ref()
+            .and_then(|id| self.session.document(id))
+        {
+            egui::Window::new("Remove article?")
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
+                .show(ctx, |ui| {
+                    ui.label(format!(
+                        "“{}” has {} annotation(s). Remove it with them? (Undo brings it back.)",
+                        doc.article.title,
+                        doc.annotations.len()
+                    ));
+                    ui.horizontal(|ui| {
+                        if ui.button("Remove").clicked() {
+                            commands.push(Command::ConfirmRemove(true));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            commands.push(Command::ConfirmRemove(false));
+                        }
+                    });
                 });
         }
         panels::palette::palette_ui(ctx, &mut self.palette, &self.session.labels, &mut commands);

@@ -328,6 +328,10 @@ pub struct GlossApp {
     pub palette: PaletteState,
     /// The label editor window.
     pub label_editor: LabelEditorState,
+    /// The article list's filter, order and rename field.
+    pub articles_view: super::panels::articles::ArticlesView,
+    /// An article with annotations the person asked to remove: waiting for "Remove".
+    pub confirm_remove: Option<String>,
     /// The modal dialog shown, if any.
     pub dialog: Option<Dialog>,
     /// Messages (errors and notes).
@@ -389,6 +393,8 @@ impl GlossApp {
             list: ListState::default(),
             palette: PaletteState::default(),
             label_editor: LabelEditorState::default(),
+            articles_view: super::panels::articles::ArticlesView::default(),
+            confirm_remove: None,
             dialog: None,
             messages: Vec::new(),
             focus_note: false,
@@ -689,6 +695,19 @@ impl GlossApp {
                 }
             }
             Command::NextArticle => self.step_article(true),
+            Command::ToggleDone => self.toggle_done(),
+            Command::NextUnfinished => self.next_unfinished(),
+            Command::SetStatus(id, status) => {
+                if let Some(before) = self.session.document(&id).map(|d| d.article.info()) {
+                    self.set_status(&id, before, status);
+                }
+            }
+            Command::RenameArticle(id, title) => self.rename_article(&id, &title),
+            Command::RemoveArticle(id) => self.remove_article(&id, false),
+            Command::ConfirmRemove(yes) => match self.confirm_remove.take() {
+                Some(id) if yes => self.remove_article(&id, true),
+                _ => {}
+            },
             Command::PreviousArticle => self.step_article(false),
             Command::EditLabels => self.label_editor.open = true,
             Command::StartLink => self.start_link(),

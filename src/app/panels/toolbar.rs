@@ -130,6 +130,8 @@ pub fn menu_ui(ui: &mut Ui, m: &MenuContext<'_>, commands: &mut Vec<Command>) {
             ui.separator();
             item(ui, &Command::NextArticle, m.has_article, commands);
             item(ui, &Command::PreviousArticle, m.has_article, commands);
+            item(ui, &Command::NextUnfinished, m.has_article, commands);
+            item(ui, &Command::ToggleDone, m.has_article, commands);
             item(ui, &Command::CommandPalette, true, commands);
         });
     });
