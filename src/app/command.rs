@@ -55,6 +55,8 @@ pub enum Command {
     ZoomReset,
     /// Switch between dark and light.
     ToggleTheme,
+    /// Show hard-wrapped paragraphs as flowing text, or every line as it is.
+    ToggleReflow,
     /// List every command.
     CommandPalette,
     /// Annotate the selection with the label at this position (0-based).
@@ -215,7 +217,7 @@ const SHIFT: Modifiers = Modifiers::SHIFT;
 
 impl Command {
     /// Every fixed command, in palette order (label commands are added per session).
-    pub const FIXED: [Self; 46] = [
+    pub const FIXED: [Self; 47] = [
         Self::Open,
         Self::OpenArticle,
         Self::OpenSession,
@@ -237,6 +239,7 @@ impl Command {
         Self::ZoomOut,
         Self::ZoomReset,
         Self::ToggleTheme,
+        Self::ToggleReflow,
         Self::CommandPalette,
         Self::DeleteAnnotation,
         Self::GrowStart,
@@ -289,6 +292,7 @@ impl Command {
             Self::ZoomOut => "Smaller text".into(),
             Self::ZoomReset => "Default text size".into(),
             Self::ToggleTheme => "Dark / light theme".into(),
+            Self::ToggleReflow => "Reflow hard-wrapped text".into(),
             Self::CommandPalette => "Command palette…".into(),
             Self::AnnotateWith(n) => format!("Annotate with label {}", n + 1),
             Self::DeleteAnnotation => "Delete annotation".into(),

@@ -342,9 +342,10 @@ impl GlossApp {
                 .readers
                 .entry(doc.article.id.clone())
                 .or_insert_with(|| {
-                    Reader::new(
+                    state::new_reader(
                         doc.article.text.clone(),
-                        egui::Id::unique(("reader", doc.article.id.as_str())),
+                        &doc.article.id,
+                        self.settings.reflow,
                     )
                 });
             let links = self

@@ -263,15 +263,34 @@ pub struct Reader {
 impl Reader {
     /// A reader over `text`. Splitting into paragraphs is one pass over the text.
     pub fn new(text: Text, id: Id) -> Self {
-        let mut paragraphs = Vec::new();
+        Self::with_soft_breaks(text, id, &[])
+    }
+
+    /// A reader over `text` that shows the newlines at `soft` (sorted char offsets) as
+    /// spaces inside one flowing paragraph (hard-wrapped text, see
+    /// [`crate::model::reflow`]). The text and its offsets are unchanged: a newline and a
+    /// space are both one char and one byte.
+    pub fn with_soft_breaks(text: Text, id: Id, soft: &[usize]) -> Self {
+        let mut paragraphs: Vec<Paragraph> = Vec::new();
         let mut byte = 0usize;
         let mut char_at = 0usize;
+        let mut soft = soft.iter().copied().peekable();
+        let mut joins_previous = false;
         for line in text.as_str().split('\n') {
             let chars = line.chars().count();
-            paragraphs.push(Paragraph {
-                bytes: byte..byte + line.len(),
-                chars: char_at..char_at + chars,
-            });
+            match paragraphs.last_mut() {
+                Some(last) if joins_previous => {
+                    last.bytes.end = byte + line.len();
+                    last.chars.end = char_at + chars;
+                }
+                _ => paragraphs.push(Paragraph {
+                    bytes: byte..byte + line.len(),
+                    chars: char_at..char_at + chars,
+                }),
+            }
+            let newline = char_at + chars;
+            while soft.next_if(|&b| b < newline).is_some() {}
+            joins_previous = soft.next_if_eq(&newline).is_some();
             byte += line.len() + 1;
             char_at += chars + 1;
         }
@@ -442,7 +461,12 @@ impl Reader {
             return Some(Arc::clone(&cached.galley));
         }
         let paragraph = self.paragraphs.get(i)?;
-        let text = self.text.as_str().get(paragraph.bytes.clone())?.to_owned();
+        // A soft break (hard-wrapped text) shows as a space: same length in chars.
+        let text = self
+            .text
+            .as_str()
+            .get(paragraph.bytes.clone())?
+            .replace('\n', " ");
         let mut job = LayoutJob::single_section(
             text,
             TextFormat {
@@ -1218,5 +1242,18 @@ mod tests {
         let chars: Vec<_> = reader.paragraphs.iter().map(|p| p.chars.clone()).collect();
         assert_eq!(chars, vec![0..2, 3..3, 4..7, 8..8]);
         assert_eq!(reader.word_at(5), 4..7);
+    }
+
+    #[test]
+    fn soft_breaks_join_lines_into_one_paragraph_without_moving_offsets() {
+        let text = "one two\nthree\n\nfour\nfivé\n";
+        let reader = Reader::with_soft_breaks(Text::new(text), Id::unique("r"), &[7, 17]);
+        let chars: Vec<_> = reader.paragraphs.iter().map(|p| p.chars.clone()).collect();
+        // "one two\nthree" is one paragraph (chars 0–13), the blank line stays, then
+        // "four" and "fivé" stay two lines (17 is not a newline: ignored).
+        assert_eq!(chars, vec![0..13, 14..14, 15..19, 20..24, 25..25]);
+        let bytes: Vec<_> = reader.paragraphs.iter().map(|p| p.bytes.clone()).collect();
+        assert_eq!(bytes[0], 0..13);
+        assert_eq!(reader.word_at(9), 8..13, "a word after the soft break");
     }
 }

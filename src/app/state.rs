@@ -43,6 +43,8 @@ pub struct Settings {
     /// Your name as an annotator: saved into sessions that name nobody (agreement
     /// reports and curation use it).
     pub annotator: String,
+    /// Show hard-wrapped paragraphs as flowing text.
+    pub reflow: bool,
 }
 
 impl Default for Settings {
@@ -53,8 +55,19 @@ impl Default for Settings {
             shield: false,
             recent: Vec::new(),
             annotator: String::new(),
+            reflow: true,
         }
     }
+}
+
+/// A reader for article `id`, its hard-wrapped paragraphs flowing when `reflow` is on.
+pub(super) fn new_reader(text: crate::model::Text, id: &str, reflow: bool) -> Reader {
+    let soft = if reflow {
+        crate::model::reflow::soft_breaks(text.as_str())
+    } else {
+        Vec::new()
+    };
+    Reader::with_soft_breaks(text, egui::Id::unique(("reader", id)), &soft)
 }
 
 /// A message shown in the window.
@@ -500,10 +513,11 @@ impl GlossApp {
     pub fn current_reader(&mut self) -> Option<&mut Reader> {
         let id = self.current.clone()?;
         let text = self.session.document(&id)?.article.text.clone();
+        let reflow = self.settings.reflow;
         Some(
             self.readers
                 .entry(id.clone())
-                .or_insert_with(|| Reader::new(text, egui::Id::unique(("reader", id)))),
+                .or_insert_with(|| new_reader(text, &id, reflow)),
         )
     }
 
@@ -696,6 +710,16 @@ impl GlossApp {
             }
             Command::NextArticle => self.step_article(true),
             Command::ToggleDone => self.toggle_done(),
+            Command::ToggleReflow => {
+                self.settings.reflow = !self.settings.reflow;
+                // Readers are rebuilt with or without soft breaks when next shown.
+                self.readers.clear();
+                self.note(if self.settings.reflow {
+                    "Hard-wrapped paragraphs flow."
+                } else {
+                    "Every line shown as it is in the file."
+                });
+            }
             Command::NextUnfinished => self.next_unfinished(),
             Command::SetStatus(id, status) => {
                 if let Some(before) = self.session.document(&id).map(|d| d.article.info()) {

@@ -12,6 +12,7 @@ pub mod edit;
 pub mod fuzzy;
 pub mod label;
 pub mod merge;
+pub mod reflow;
 pub mod relation;
 pub mod session;
 pub mod shared;

@@ -127,6 +127,7 @@ pub fn menu_ui(ui: &mut Ui, m: &MenuContext<'_>, commands: &mut Vec<Command>) {
             item(ui, &Command::ZoomOut, true, commands);
             item(ui, &Command::ZoomReset, true, commands);
             item(ui, &Command::ToggleTheme, true, commands);
+            item(ui, &Command::ToggleReflow, true, commands);
             ui.separator();
             item(ui, &Command::NextArticle, m.has_article, commands);
             item(ui, &Command::PreviousArticle, m.has_article, commands);
