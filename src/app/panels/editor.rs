@@ -125,6 +125,9 @@ pub fn editor_ui(
     ui.separator();
     ui.label("Attributes:");
     let specs = current.map(|l| l.attributes.as_slice()).unwrap_or_default();
+    // Values take the panel's width (a speaker's full name, a source's title), less the
+    // key column and the remove button.
+    let field_width = (ui.available_width() - 160.0).max(160.0);
     egui::Grid::new(("attributes", id))
         .num_columns(3)
         .striped(true)
@@ -137,7 +140,7 @@ pub fn editor_ui(
                     .cloned()
                     .unwrap_or_default();
                 if let Some(new) =
-                    super::attribute_value_ui(ui, spec, &value, id, key_label.id, 200.0)
+                    super::attribute_value_ui(ui, spec, &value, id, key_label.id, field_width)
                 {
                     commands.push(Command::SetAttribute(id, spec.key.clone(), new));
                 }
@@ -153,7 +156,7 @@ pub fn editor_ui(
                 let r = ui
                     .add(
                         egui::TextEdit::singleline(&mut edited)
-                            .desired_width(200.0)
+                            .desired_width(field_width)
                             .id_salt(("attr", id, key)),
                     )
                     .labelled_by(key_label.id);

@@ -162,16 +162,18 @@ pub fn list_ui(
                 } else {
                     format!("{name}: “{}”", shorten(&a.text, 60))
                 };
-                let mut second = shorten(&a.note, 60);
-                if second.is_empty() {
-                    second = a
-                        .attributes
-                        .iter()
-                        .filter(|(_, v)| !v.is_empty())
-                        .map(|(k, v)| format!("{k}: {v}"))
-                        .collect::<Vec<_>>()
-                        .join(" · ");
+                // A quote's speaker, a claim's status (every attribute with a value),
+                // then the note.
+                let mut parts: Vec<String> = a
+                    .attributes
+                    .iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .map(|(k, v)| format!("{k}: {}", shorten(v, 30)))
+                    .collect();
+                if !a.note.is_empty() {
+                    parts.push(shorten(&a.note, 40));
                 }
+                let second = shorten(&parts.join(" · "), 90);
                 let text_pos = rect.min + vec2(10.0, 3.0);
                 let font = egui::TextStyle::Body.resolve(ui.style());
                 ui.painter().text(
