@@ -458,3 +458,17 @@ fn without_the_old_text_a_rewritten_quote_or_a_short_name_elsewhere_stays_an_orp
     );
     assert_eq!(changes.len(), 2);
 }
+
+#[test]
+fn without_the_old_text_a_very_long_edited_quote_is_left_an_orphan_not_searched_for_minutes() {
+    // A 20,000-char annotation: finding where each approximate match starts would take
+    // a 20,000 × 25,000 table per candidate; over the search's work budget, so it stays
+    // an orphan (and is reported) instead of stalling the load.
+    let sentence = "The pier was rebuilt in the spring after the storm had broken it. ";
+    let old: String = sentence.repeat(20_000 / sentence.len() + 1);
+    let (doc, ids) = annotated(&old, &[(old.trim_end(), 0)]);
+    let new = old.replacen("spring", "summer", 3);
+    let (doc, changes) = reanchor_without_old_text(&doc, &new);
+    assert!(doc.annotation(ids[0]).unwrap().orphan);
+    assert_eq!(changes.len(), 1);
+}

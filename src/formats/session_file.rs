@@ -123,11 +123,6 @@ struct RelationRecord {
     modified: Option<Timestamp>,
 }
 
-#[allow(clippy::borrowed_box)] // serde's skip_serializing_if passes the field by reference
-fn no_metadata(metadata: &Box<Metadata>) -> bool {
-    metadata.is_empty()
-}
-
 #[derive(Serialize, Deserialize)]
 struct ArticleRecord {
     id: String,
@@ -140,7 +135,7 @@ struct ArticleRecord {
     sha256: String,
     text: String,
     /// Since version 4: what a web page said about itself.
-    #[serde(default, skip_serializing_if = "no_metadata")]
+    #[serde(default, skip_serializing_if = "crate::model::article::no_metadata")]
     metadata: Box<Metadata>,
     /// Since version 4: `InProgress` or `Done` (absent: to do).
     #[serde(default, skip_serializing_if = "Status::is_todo")]

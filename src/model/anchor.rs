@@ -156,7 +156,7 @@ pub fn reanchor(annotation: &Annotation, text: &Text) -> Anchoring {
     }
     let found = Occurrences::find(&annotation.text, text);
     match reanchor_among(annotation, text, &found) {
-        Anchoring::Orphan if found.bytes.is_empty() => {
+        Anchoring::Orphan if found.is_empty() => {
             reanchor_fuzzy(annotation, &mut FuzzyText::new(text))
         }
         other => other,
@@ -278,14 +278,20 @@ pub fn reanchor_fuzzy(annotation: &Annotation, text: &mut FuzzyText) -> Anchorin
     if m < MIN_FUZZY_QUOTE_CHARS {
         return Anchoring::Orphan;
     }
-    let cost = text.chars.len() as u64 * m.div_ceil(64) as u64;
-    if cost > text.budget {
+    let max_errors = (m as f64 * MAX_FUZZY_ERROR_SHARE) as usize;
+    // The scan costs a word step per text char and 64 quote chars; finding where each
+    // candidate starts costs a table of the quote against the chars before its end.
+    // At least two candidates must be affordable, or near-equal ones would go unseen.
+    let scan = text.chars.len() as u64 * m.div_ceil(64) as u64;
+    let per_candidate = (m as u64) * (m + max_errors) as u64;
+    if scan + 2 * per_candidate > text.budget {
         return Anchoring::Orphan;
     }
-    text.budget -= cost;
+    text.budget -= scan;
+    let limit = (text.budget / per_candidate).min(32);
     let chars = &text.chars;
-    let max_errors = (m as f64 * MAX_FUZZY_ERROR_SHARE) as usize;
-    let found = super::fuzzy::search(chars, &quote, max_errors, 32);
+    let found = super::fuzzy::search(chars, &quote, max_errors, limit as usize);
+    text.budget -= found.len() as u64 * per_candidate;
     let prefix: Vec<char> = annotation.prefix.chars().collect();
     let suffix: Vec<char> = annotation.suffix.chars().collect();
     let n = chars.len().max(1) as f64;

@@ -84,8 +84,9 @@ pub struct ArticleInfo {
     pub status: Status,
 }
 
+/// For `skip_serializing_if` on a boxed [`Metadata`] (articles and session records).
 #[allow(clippy::borrowed_box)] // serde's skip_serializing_if passes the field by reference
-fn no_metadata(metadata: &Box<Metadata>) -> bool {
+pub fn no_metadata(metadata: &Box<Metadata>) -> bool {
     metadata.is_empty()
 }
 
