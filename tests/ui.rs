@@ -1298,3 +1298,106 @@ fn progress_mark_done_filter_next_unfinished_rename_and_remove_with_undo() {
     assert_eq!(harness.state().session.documents.len(), 3);
     assert_eq!(harness.state().session.documents[0].annotations.len(), 1);
 }
+
+/// Run frames until the dataset search has searched every article.
+fn settle_search(harness: &mut Harness<'_, GlossApp>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while harness.state().search.run.as_ref().is_some_and(|r| !r.done) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the search never finished"
+        );
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    harness.run_steps(3);
+}
+
+#[test]
+fn dataset_search_finds_in_two_articles_opens_a_result_and_annotates_all_in_one_step() {
+    let fx = Fixture::new();
+    std::fs::write(
+        fx.path("second.txt"),
+        "Second story\n\nThe ferry left late. Nobody on the Ferry minded; ferrying is slow.\n",
+    )
+    .unwrap();
+    let mut harness = fx.harness();
+    fx.picker
+        .push_open(vec![fx.path("harbour.txt"), fx.path("second.txt")]);
+    harness.get_by_label("Open article…").click();
+    harness.run();
+    harness.get_by_label("The Quiet Harbour").click();
+    harness.run();
+    // Ctrl+Shift+F opens the panel with its field focused; typing searches everything.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
+    harness.run();
+    harness
+        .get_by_label("Search all articles:")
+        .type_text("ferry");
+    settle_search(&mut harness);
+    harness.get_by_label("4 matches in 2 articles");
+    harness.get_by_label("The Quiet Harbour — 1");
+    harness.get_by_label("Second story — 3");
+    // Whole word drops "ferrying".
+    harness.get_by_label("Whole word").click();
+    settle_search(&mut harness);
+    harness.get_by_label("3 matches in 2 articles");
+    // Enter opens the first result, the next Enter the one after it.
+    harness.get_by_label("Search all articles:").focus();
+    harness.key_press(Key::Enter);
+    harness.run_steps(20);
+    assert_eq!(harness.state().current.as_deref(), Some("harbour"));
+    harness.key_press(Key::Enter);
+    harness.run_steps(20);
+    assert_eq!(harness.state().current.as_deref(), Some("second"));
+    let selection = harness
+        .state()
+        .readers
+        .get("second")
+        .and_then(|r| r.selection())
+        .map(gloss::app::reader::Selection::range);
+    assert_eq!(
+        selection,
+        Some(18..23),
+        "the first ferry of the second article"
+    );
+    // A click on a result opens it too (both results show the same line).
+    let rows: Vec<_> = harness
+        .get_all_by_label_contains("Nobody on the Ferry minded")
+        .collect();
+    assert_eq!(rows.len(), 2);
+    rows[1].click();
+    harness.run_steps(20);
+    let selection = harness
+        .state()
+        .readers
+        .get("second")
+        .and_then(|r| r.selection())
+        .map(gloss::app::reader::Selection::range);
+    assert_eq!(selection, Some(49..54));
+    // Annotate all results as claims: one edit over both articles, one undo.
+    harness.get_by_label("Annotate all results as…").click();
+    harness.run();
+    harness.get_by_label("Claim").click();
+    settle_search(&mut harness);
+    assert_eq!(annotation_count(&harness), 3);
+    let per_article: Vec<usize> = harness
+        .state()
+        .session
+        .documents
+        .iter()
+        .map(|d| d.annotations.len())
+        .collect();
+    assert_eq!(per_article, vec![1, 2]);
+    // "Not yet annotated" now finds nothing.
+    harness.get_by_label("In:").click();
+    harness.run();
+    harness.get_by_label("not yet annotated").click();
+    settle_search(&mut harness);
+    harness.get_by_label("0 matches in 0 articles");
+    harness.key_press(Key::Escape);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle_search(&mut harness);
+    assert_eq!(annotation_count(&harness), 0);
+}

@@ -4,6 +4,7 @@
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::relations::RelationCommand;
+use super::search::SearchCommand;
 use crate::formats::ExportFormat;
 use crate::model::{AnnotationId, Label};
 
@@ -178,6 +179,10 @@ pub enum Command {
     ApplySourceChanges(bool),
     /// A relation command (linking, editing relations and relation types).
     Relation(RelationCommand),
+    /// Search every article of the session (opens the panel).
+    SearchDataset,
+    /// A dataset search action.
+    Search(SearchCommand),
 }
 
 /// Answers to "restore unsaved changes?".
@@ -217,7 +222,7 @@ const SHIFT: Modifiers = Modifiers::SHIFT;
 
 impl Command {
     /// Every fixed command, in palette order (label commands are added per session).
-    pub const FIXED: [Self; 47] = [
+    pub const FIXED: [Self; 48] = [
         Self::Open,
         Self::OpenArticle,
         Self::OpenSession,
@@ -234,6 +239,7 @@ impl Command {
         Self::Find,
         Self::FindNext,
         Self::FindPrevious,
+        Self::SearchDataset,
         Self::ToggleShield,
         Self::ZoomIn,
         Self::ZoomOut,
@@ -354,6 +360,8 @@ impl Command {
             Self::Recover(_) => "Restore unsaved changes".into(),
             Self::ApplySourceChanges(_) => "Re-anchor to changed article files".into(),
             Self::Relation(command) => format!("{command:?}"),
+            Self::SearchDataset => "Search all articles…".into(),
+            Self::Search(command) => format!("{command:?}"),
         }
     }
 
@@ -373,6 +381,7 @@ impl Command {
             Self::Find => vec![k(CTRL, Key::F)],
             Self::FindNext => vec![k(NONE, Key::F3)],
             Self::FindPrevious => vec![k(SHIFT, Key::F3)],
+            Self::SearchDataset => vec![k(CTRL_SHIFT, Key::F)],
             Self::ToggleShield => vec![k(CTRL_SHIFT, Key::H)],
             Self::ZoomIn => vec![k(CTRL, Key::Plus), k(CTRL, Key::Equals)],
             Self::ZoomOut => vec![k(CTRL, Key::Minus)],

@@ -15,6 +15,7 @@ pub mod picker;
 pub mod reader;
 pub mod recovery;
 pub mod relations;
+pub mod search;
 pub mod state;
 
 use std::path::{Path, PathBuf};
@@ -221,6 +222,19 @@ impl GlossApp {
         egui::Panel::bottom("status").show(ui, |ui| {
             self.status_ui(ui);
         });
+        if self.search.view.open {
+            if self.search.refresh(&self.session.documents, self.revision) {
+                // Results stream in from the worker: look again soon.
+                ctx.request_repaint_after(Duration::from_millis(16));
+            }
+            egui::Panel::bottom("dataset-search")
+                .resizable(true)
+                .default_size(260.0)
+                .min_size(120.0)
+                .show(ui, |ui| {
+                    panels::search::search_ui(ui, &mut self.search, &self.session, &mut commands);
+                });
+        }
         if !self.session.documents.is_empty() {
             egui::Panel::left("articles")
                 .resizable(true)

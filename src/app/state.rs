@@ -335,6 +335,8 @@ pub struct GlossApp {
     pub settings: Settings,
     /// The find bar.
     pub find: FindState,
+    /// Dataset search: its panel and the search under way.
+    pub search: super::search::DatasetSearch,
     /// The annotation list's filter.
     pub list: ListState,
     /// The command palette.
@@ -403,6 +405,7 @@ impl GlossApp {
             revealed: HashSet::new(),
             settings,
             find: FindState::default(),
+            search: super::search::DatasetSearch::default(),
             list: ListState::default(),
             palette: PaletteState::default(),
             label_editor: LabelEditorState::default(),
@@ -634,6 +637,8 @@ impl GlossApp {
                 self.find.open = true;
                 self.find.focus = true;
             }
+            Command::SearchDataset => self.open_search(),
+            Command::Search(command) => self.apply_search(command),
             Command::FindNext => self.step_match(true),
             Command::FindPrevious => self.step_match(false),
             Command::ToggleShield => {
@@ -700,6 +705,8 @@ impl GlossApp {
                     }
                 } else if self.find.open {
                     self.find.open = false;
+                } else if self.search.view.open {
+                    self.apply_search(super::search::SearchCommand::Close);
                 } else if let Some(reader) = self.current_reader()
                     && reader.selection().is_some()
                 {

@@ -14,6 +14,7 @@ pub mod label;
 pub mod merge;
 pub mod reflow;
 pub mod relation;
+pub mod search;
 pub mod session;
 pub mod shared;
 pub mod text;

@@ -12,6 +12,7 @@ pub mod links;
 pub mod list;
 pub mod palette;
 pub mod review;
+pub mod search;
 pub mod start;
 pub mod toolbar;
 

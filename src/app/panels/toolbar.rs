@@ -88,6 +88,7 @@ pub fn menu_ui(ui: &mut Ui, m: &MenuContext<'_>, commands: &mut Vec<Command>) {
             item(ui, &Command::Find, m.has_article, commands);
             item(ui, &Command::FindNext, m.has_article, commands);
             item(ui, &Command::FindPrevious, m.has_article, commands);
+            item(ui, &Command::SearchDataset, m.has_article, commands);
             ui.separator();
             item(ui, &Command::DeleteAnnotation, m.has_selected, commands);
             item(ui, &Command::StartLink, m.has_selected, commands);
