@@ -1,7 +1,8 @@
-//! Article commands: progress (mark done, next unfinished), rename, remove — each an
-//! undoable edit.
+//! Article commands: progress (mark done, next unfinished), rename, remove, reload from
+//! its file — each an undoable edit.
 
 use super::state::GlossApp;
+use crate::formats;
 use crate::model::{ArticleInfo, Edit, Status};
 
 impl GlossApp {
@@ -69,6 +70,40 @@ impl GlossApp {
             before,
             after,
         });
+    }
+
+    /// Read article `id`'s file again. When its text changed, the question the session
+    /// loader asks comes up (what would move, what would be orphaned); applying it is
+    /// one undoable edit. Only article files (.txt, .md, .html) are read, so a source
+    /// recorded by someone else cannot make Gloss open anything else.
+    pub(super) fn reload_article(&mut self, id: &str) {
+        let Some(doc) = self.session.document(id) else {
+            return;
+        };
+        let title = doc.article.title.clone();
+        let source = doc.article.source.clone();
+        if source.is_empty() {
+            self.error(format!(
+                "Cannot reload \"{title}\": it was not opened from a file."
+            ));
+            return;
+        }
+        if !formats::is_article_path(&source) {
+            self.error(format!(
+                "Cannot reload \"{title}\": only .txt, .md and .html article files are read: {source}"
+            ));
+            return;
+        }
+        match formats::load_article(std::path::Path::new(&source)) {
+            Ok(article) if article.sha256 == doc.article.sha256 => {
+                self.note(format!("\"{title}\" is the same as its file: {source}"));
+            }
+            Ok(article) => {
+                self.changed_sources.retain(|(changed, _)| changed != id);
+                self.changed_sources.push((id.to_owned(), article));
+            }
+            Err(e) => self.error(format!("Cannot reload \"{title}\": {e}")),
+        }
     }
 
     /// Remove article `id` with its annotations and the links that touch them, as one

@@ -315,6 +315,7 @@ impl GlossApp {
                 article.id.clone_from(&before.article.id);
                 article.title.clone_from(&before.article.title);
                 article.source.clone_from(&before.article.source);
+                article.status = before.article.status;
                 let r = before.reanchored_to(article);
                 let orphans = r
                     .orphans

@@ -19,6 +19,6 @@ pub use import::{
 };
 pub use session_file::{
     ArticleReport, LoadedSession, SESSION_EXTENSION, SESSION_VERSION, SessionFileError,
-    load_session, save_session, save_session_without_backup, write_atomic,
+    is_article_path, load_session, save_session, save_session_without_backup, write_atomic,
     write_atomic_keeping_backup,
 };

@@ -1140,7 +1140,9 @@ fn relative_path(target: &Path, base: &Path) -> Option<PathBuf> {
 }
 
 /// True for a path with an article file's extension.
-fn is_article_path(source: &str) -> bool {
+/// True when `source` names an article file Gloss reads (`.txt`, `.md`, `.html`): the
+/// only files a session's or an article's recorded source may make it open.
+pub fn is_article_path(source: &str) -> bool {
     Path::new(source)
         .extension()
         .and_then(|e| e.to_str())

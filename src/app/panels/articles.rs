@@ -169,6 +169,14 @@ pub fn articles_ui(
                         view.focus_rename = true;
                         ui.close();
                     }
+                    if ui
+                        .button("Reload from file")
+                        .on_hover_text(&doc.article.source)
+                        .clicked()
+                    {
+                        commands.push(Command::ReloadArticle(id.clone()));
+                        ui.close();
+                    }
                     if ui.button("Remove from the session").clicked() {
                         commands.push(Command::RemoveArticle(id.clone()));
                         ui.close();
