@@ -1300,9 +1300,19 @@ fn progress_mark_done_filter_next_unfinished_rename_and_remove_with_undo() {
 }
 
 /// Run frames until the dataset search has searched every article.
+#[track_caller]
 fn settle_search(harness: &mut Harness<'_, GlossApp>) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while harness.state().search.run.as_ref().is_some_and(|r| !r.done) {
+    // Typed keys reach the field in the next frame; the search starts in the frame after.
+    harness.step();
+    let settled = |app: &GlossApp| {
+        let search = &app.search;
+        search
+            .run
+            .as_ref()
+            .is_some_and(|r| r.done && r.query == search.view.query() && r.revision == app.revision)
+    };
+    while !settled(harness.state()) {
         assert!(
             std::time::Instant::now() < deadline,
             "the search never finished"
@@ -1395,9 +1405,96 @@ fn dataset_search_finds_in_two_articles_opens_a_result_and_annotates_all_in_one_
     harness.get_by_label("not yet annotated").click();
     settle_search(&mut harness);
     harness.get_by_label("0 matches in 0 articles");
-    harness.key_press(Key::Escape);
-    harness.run();
+    // One undo takes back every annotation of that edit; the results come back.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     settle_search(&mut harness);
     assert_eq!(annotation_count(&harness), 0);
+    harness.get_by_label("3 matches in 2 articles");
+    // Esc (outside the field) closes the panel.
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.query_by_label("Search all articles:").is_none());
+}
+
+#[test]
+fn reload_from_file_shows_what_moves_and_reanchors_as_one_undoable_step() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    annotate(&mut harness, "crossing would close", Key::C);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    harness.run();
+    // The same file: nothing to do.
+    harness.get_by_label("The Quiet Harbour").click_secondary();
+    harness.run();
+    harness.get_by_label("Reload from file").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("Article files changed on disk")
+            .is_none()
+    );
+    // The file gains a paragraph before the claim.
+    let changed = ARTICLE.replace(
+        "The ferry captain",
+        "A storm kept every boat in.\n\nThe ferry captain",
+    );
+    std::fs::write(fx.path("harbour.txt"), &changed).unwrap();
+    harness.get_by_label("The Quiet Harbour").click_secondary();
+    harness.run();
+    harness.get_by_label("Reload from file").click();
+    harness.run();
+    harness.get_by_label("Article files changed on disk");
+    harness.get_by_label_contains("0 annotation(s) stay, 1 move, 0 become orphans");
+    harness.get_by_label("Re-anchor to the new text").click();
+    harness.run();
+    let doc = &harness.state().session.documents[0];
+    assert_eq!(doc.article.text.as_str(), changed);
+    let claim = doc.annotations.iter().next().unwrap();
+    assert_eq!(
+        doc.article.text.slice(claim.span()),
+        Some("crossing would close")
+    );
+    assert_eq!(
+        doc.article.status,
+        gloss::model::Status::Done,
+        "status kept"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(
+        harness.state().session.documents[0].article.text.as_str(),
+        ARTICLE
+    );
+}
+
+#[test]
+fn an_rtl_article_is_annotated_with_logical_offsets() {
+    let fx = Fixture::new();
+    let rtl = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rtl.txt");
+    let text = std::fs::read_to_string(&rtl).unwrap();
+    let mut harness = fx.harness();
+    // egui's own fonts have no Arabic or Hebrew (the app loads the system's): boxes here.
+    harness
+        .ctx
+        .set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    fx.picker.push_open(vec![rtl]);
+    harness.get_by_label("Open article…").click();
+    harness.run();
+    // The reader shows the Hebrew paragraph (the accessible text is in logical order).
+    assert!(reader_text(&harness).contains("ראש המועצה אמר"));
+    // A Hebrew phrase with Latin inside, selected and annotated as a claim.
+    select_by_find(&mut harness, "הדוח של Harbour Trust");
+    harness.key_press(Key::C);
+    harness.run();
+    let doc = &harness.state().session.documents[0];
+    let claim = doc.annotations.iter().next().unwrap();
+    let start = text
+        .find("הדוח של")
+        .map(|b| text[..b].chars().count())
+        .unwrap();
+    assert_eq!(
+        claim.span(),
+        start..start + "הדוח של Harbour Trust".chars().count()
+    );
+    assert_eq!(claim.text, "הדוח של Harbour Trust");
 }

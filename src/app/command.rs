@@ -179,6 +179,9 @@ pub enum Command {
     ApplySourceChanges(bool),
     /// A relation command (linking, editing relations and relation types).
     Relation(RelationCommand),
+    /// Read an article's file again and re-anchor its annotations (asks first, with
+    /// what would move or be orphaned).
+    ReloadArticle(String),
     /// Search every article of the session (opens the panel).
     SearchDataset,
     /// A dataset search action.
@@ -361,6 +364,7 @@ impl Command {
             Self::ApplySourceChanges(_) => "Re-anchor to changed article files".into(),
             Self::Relation(command) => format!("{command:?}"),
             Self::SearchDataset => "Search all articles…".into(),
+            Self::ReloadArticle(id) => format!("Reload article {id} from its file"),
             Self::Search(command) => format!("{command:?}"),
         }
     }

@@ -11,6 +11,7 @@ pub mod editing;
 pub mod files;
 pub mod journal;
 pub mod panels;
+pub mod paragraph;
 pub mod picker;
 pub mod reader;
 pub mod recovery;

@@ -9,7 +9,9 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
-use egui::text::{CCursor, LayoutJob, TextFormat};
+use egui::text::{LayoutJob, TextFormat};
+
+use super::paragraph::ParagraphLayout;
 use egui::{
     Align2, Color32, CornerRadius, CursorIcon, FontId, Galley, Id, Pos2, Rect, Sense, Stroke,
     StrokeKind, Ui, pos2, vec2,
@@ -126,7 +128,7 @@ struct LayoutKey {
 }
 
 struct CachedGalley {
-    galley: Arc<Galley>,
+    galley: Arc<ParagraphLayout>,
     last_used: u64,
 }
 
@@ -454,7 +456,7 @@ impl Reader {
         self.key = Some(key);
     }
 
-    fn galley(&mut self, ui: &Ui, i: usize, key: LayoutKey) -> Option<Arc<Galley>> {
+    fn galley(&mut self, ui: &Ui, i: usize, key: LayoutKey) -> Option<Arc<ParagraphLayout>> {
         let frame = self.frame;
         if let Some(cached) = self.cache.get_mut(&i) {
             cached.last_used = frame;
@@ -477,7 +479,7 @@ impl Reader {
             },
         );
         job.wrap.max_width = key.width;
-        let galley = ui.painter().layout_job(job);
+        let galley = Arc::new(ParagraphLayout::new(ui.painter(), job, key.width));
         let height = if paragraph.chars.is_empty() {
             (Self::row_height(key.font_size) * 0.5).round()
         } else {
@@ -616,7 +618,7 @@ impl Reader {
         let first = self
             .heights
             .find(f64::from((viewport.min.y - top_pad).max(0.0)));
-        let mut visible: Vec<(usize, Pos2, Arc<Galley>)> = Vec::new();
+        let mut visible: Vec<(usize, Pos2, Arc<ParagraphLayout>)> = Vec::new();
         let mut i = first;
         while i < self.paragraphs.len() {
             let y = self.heights.prefix(i) as f32 + top_pad;
@@ -810,7 +812,7 @@ impl Reader {
                 };
                 let color = label_color(&a.label);
                 let alpha = if dark { 0.28 } else { 0.32 };
-                for r in range_rects(galley, range) {
+                for r in galley.range_rects(range) {
                     let r = r.translate(origin.to_vec2());
                     painter.rect_filled(r, CornerRadius::same(2), color.gamma_multiply(alpha));
                     if hover_pos.is_some_and(|p| r.contains(p)) {
@@ -842,14 +844,14 @@ impl Reader {
                     } else {
                         Color32::from_rgb(255, 220, 0).gamma_multiply(0.45)
                     };
-                    for r in range_rects(galley, range) {
+                    for r in galley.range_rects(range) {
                         painter.rect_filled(r.translate(origin.to_vec2()), 1.0, fill);
                     }
                 }
             }
             // Selection.
             if let Some(range) = selection.as_ref().and_then(&local) {
-                for r in range_rects(galley, range) {
+                for r in galley.range_rects(range) {
                     painter.rect_filled(
                         r.translate(origin.to_vec2()),
                         0.0,
@@ -857,7 +859,7 @@ impl Reader {
                     );
                 }
             }
-            painter.galley(*origin, Arc::clone(galley), key.text_color);
+            galley.paint(&painter, *origin, key.text_color);
             // Lanes: one underline per annotation, stacked so overlaps stay apart.
             for &k in &candidates {
                 let Some(a) = view.annotations.get(k) else {
@@ -869,7 +871,7 @@ impl Reader {
                 let lane = f32::from(self.lanes.get(k).copied().unwrap_or(0));
                 let color = label_color(&a.label);
                 let is_selected = view.selected == Some(a.id);
-                for r in range_rects(galley, range) {
+                for r in galley.range_rects(range) {
                     let r = r.translate(origin.to_vec2());
                     let y = r.bottom() - 1.0 - lane * 3.0;
                     painter.hline(r.x_range(), y, Stroke::new(2.0, color));
@@ -906,7 +908,7 @@ impl Reader {
                     let Some(range) = local(s) else { continue };
                     #[allow(clippy::cast_precision_loss)]
                     let offset = 1.0 + k as f32 * 2.5;
-                    for r in range_rects(galley, range) {
+                    for r in galley.range_rects(range) {
                         let r = r.translate(origin.to_vec2());
                         painter.hline(r.x_range(), r.top() + offset, Stroke::new(1.5, *color));
                     }
@@ -926,7 +928,7 @@ impl Reader {
                     } else {
                         Color32::from_rgb(120, 60, 66)
                     };
-                    let rects = range_rects(galley, range.clone());
+                    let rects = galley.range_rects(range.clone());
                     for r in &rects {
                         painter.rect_filled(
                             r.translate(origin.to_vec2()).expand2(vec2(1.0, 0.0)),
@@ -989,7 +991,7 @@ impl Reader {
     /// The first row of `span` on screen, if its start is in a visible paragraph.
     fn span_rect(
         &self,
-        visible: &[(usize, Pos2, Arc<Galley>)],
+        visible: &[(usize, Pos2, Arc<ParagraphLayout>)],
         span: &Range<usize>,
     ) -> Option<Rect> {
         let p = self.paragraph_of_char(span.start);
@@ -997,7 +999,8 @@ impl Reader {
         let par = self.paragraphs.get(p)?;
         let start = span.start.saturating_sub(par.chars.start);
         let end = span.end.min(par.chars.end).saturating_sub(par.chars.start);
-        range_rects(galley, start..end.max(start + 1))
+        galley
+            .range_rects(start..end.max(start + 1))
             .first()
             .map(|r| r.translate(origin.to_vec2()))
     }
@@ -1007,7 +1010,7 @@ impl Reader {
     fn paint_links(
         &self,
         painter: &egui::Painter,
-        visible: &[(usize, Pos2, Arc<Galley>)],
+        visible: &[(usize, Pos2, Arc<ParagraphLayout>)],
         view: &ReaderView<'_>,
         key: LayoutKey,
         visuals: &egui::Visuals,
@@ -1111,7 +1114,7 @@ impl Reader {
     /// The text of the visible paragraphs, with shielded spoilers replaced.
     fn visible_text(
         &self,
-        visible: &[(usize, Pos2, Arc<Galley>)],
+        visible: &[(usize, Pos2, Arc<ParagraphLayout>)],
         candidates: &[usize],
         view: &ReaderView<'_>,
     ) -> String {
@@ -1162,9 +1165,9 @@ impl Reader {
             return start;
         };
         let origin = pos2(left, top + self.heights.prefix(p) as f32);
-        let cursor: CCursor = galley.cursor_from_pos(pos - origin);
+        let local = galley.char_at(pos - origin);
         let len = self.paragraphs.get(p).map_or(0, |par| par.chars.len());
-        start + cursor.index.0.min(len)
+        start + local.min(len)
     }
 
     /// The word (by Unicode word boundaries) around a char, or the char itself.
@@ -1188,32 +1191,6 @@ impl Reader {
         }
         at..at
     }
-}
-
-/// Rectangles (galley-relative) covering the local char range, one per row.
-pub fn range_rects(galley: &Galley, range: Range<usize>) -> Vec<Rect> {
-    let mut rects = Vec::new();
-    let mut row_start = 0usize;
-    for placed in &galley.rows {
-        let n = placed.row.glyphs.len();
-        let row_end = row_start + n;
-        let start = range.start.max(row_start);
-        let end = range.end.min(row_end);
-        if start < end {
-            let x0 = placed.pos.x
-                + placed
-                    .row
-                    .x_offset(egui::text::CharIndex(start - row_start));
-            let x1 = placed.pos.x + placed.row.x_offset(egui::text::CharIndex(end - row_start));
-            let r = placed.rect();
-            rects.push(Rect::from_min_max(pos2(x0, r.top()), pos2(x1, r.bottom())));
-        }
-        row_start += placed.char_count_including_newline().0;
-        if row_start >= range.end {
-            break;
-        }
-    }
-    rects
 }
 
 #[cfg(test)]

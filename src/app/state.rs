@@ -638,6 +638,7 @@ impl GlossApp {
                 self.find.focus = true;
             }
             Command::SearchDataset => self.open_search(),
+            Command::ReloadArticle(id) => self.reload_article(&id),
             Command::Search(command) => self.apply_search(command),
             Command::FindNext => self.step_match(true),
             Command::FindPrevious => self.step_match(false),

@@ -7,6 +7,7 @@ pub mod align;
 pub mod anchor;
 pub mod annotation;
 pub mod article;
+pub mod bidi;
 pub mod curation;
 pub mod edit;
 pub mod fuzzy;
