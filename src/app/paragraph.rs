@@ -209,8 +209,15 @@ impl RtlLayout {
                     .edges
                     .get(start - run.chars.start..end - run.chars.start)
                     .unwrap_or_default();
-                let left = pieces.iter().map(|e| e.0).fold(f32::INFINITY, f32::min);
-                let right = pieces.iter().map(|e| e.1).fold(f32::NEG_INFINITY, f32::max);
+                let (left, right) = if start == run.chars.start && end == run.chars.end {
+                    // A whole piece: its galley's width, so neighbours meet.
+                    (0.0, run.galley.size().x)
+                } else {
+                    (
+                        pieces.iter().map(|e| e.0).fold(f32::INFINITY, f32::min),
+                        pieces.iter().map(|e| e.1).fold(f32::NEG_INFINITY, f32::max),
+                    )
+                };
                 if left.is_finite() && right.is_finite() {
                     rects.push(Rect::from_min_max(
                         pos2(run.left + left, line.top),
@@ -222,7 +229,7 @@ impl RtlLayout {
             let mut merged: Vec<Rect> = Vec::new();
             for rect in rects.drain(first..) {
                 match merged.last_mut() {
-                    Some(last) if rect.left() <= last.right() + 0.5 => *last = last.union(rect),
+                    Some(last) if rect.left() <= last.right() + 2.0 => *last = last.union(rect),
                     _ => merged.push(rect),
                 }
             }

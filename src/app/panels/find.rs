@@ -146,6 +146,9 @@ pub fn find_ui(ui: &mut Ui, state: &mut FindState, labels: &[Label], commands: &
         {
             commands.push(Command::FindNext);
         }
+        // A button that does not fit goes to the next row (in a wrapping row it would
+        // wrap its text into the row's last sliver, one letter per line).
+        super::next_row_unless_fits(ui, 200.0);
         ui.add_enabled_ui(!state.matches.is_empty(), |ui| {
             ui.menu_button("Annotate all matches as…", |ui| {
                 for label in labels {
@@ -156,6 +159,7 @@ pub fn find_ui(ui: &mut Ui, state: &mut FindState, labels: &[Label], commands: &
                 }
             });
         });
+        super::next_row_unless_fits(ui, 60.0);
         if ui.button("Close").on_hover_text("Close (Esc)").clicked() {
             state.open = false;
         }

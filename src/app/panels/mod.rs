@@ -16,6 +16,14 @@ pub mod search;
 pub mod start;
 pub mod toolbar;
 
+/// In a wrapping row, start a new row unless `width` points are left on this one (a
+/// button given less wraps its text one letter per line instead of moving down).
+pub fn next_row_unless_fits(ui: &mut egui::Ui, width: f32) {
+    if ui.available_size_before_wrap().x < width {
+        ui.end_row();
+    }
+}
+
 /// A label's colour for egui.
 pub fn label_color(label: &crate::model::Label) -> egui::Color32 {
     let [r, g, b] = label.color.0;

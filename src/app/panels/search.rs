@@ -185,6 +185,7 @@ fn query_ui(
             .run
             .as_ref()
             .is_some_and(|r| r.done && r.kept() > 0 && r.kept() == r.total());
+        super::next_row_unless_fits(ui, 200.0);
         ui.add_enabled_ui(can_annotate, |ui| {
             ui.menu_button("Annotate all results as…", |ui| {
                 for label in labels {
@@ -197,6 +198,7 @@ fn query_ui(
                 }
             });
         });
+        super::next_row_unless_fits(ui, 110.0);
         if ui
             .button("Close search")
             .on_hover_text("Close (Esc when the field is not focused)")
