@@ -1383,3 +1383,57 @@ fn brat_file_names_stay_inside_the_folder_whatever_the_article_ids() {
     let second = std::fs::read_to_string(out.join("a_b.txt")).unwrap();
     assert_eq!(second, "two text", "the first id keeps the plain name");
 }
+
+#[test]
+fn pending_and_rejected_suggestions_survive_a_save_and_bad_ones_are_dropped() {
+    use gloss::formats::session_file::{from_ron, to_ron};
+    use gloss::model::suggestion::Draft;
+    let mut session = Session::new();
+    session.add_article(Article::new(
+        "a",
+        "A",
+        "",
+        "\"We will rebuild,\" Ana Ruiz said. Costs rose 12% in a year.",
+    ));
+    let draft = |label: &str, span: Range<usize>, links: Vec<(String, usize)>| Draft {
+        label: label.to_owned(),
+        span,
+        score: 0.75,
+        reason: "test".to_owned(),
+        attributes: std::collections::BTreeMap::new(),
+        links,
+    };
+    let offer = session
+        .offer_suggestions(
+            "a",
+            &[
+                draft("quote", 0..18, vec![("speaker".to_owned(), 1)]),
+                draft("source", 19..27, vec![]),
+                draft("claim", 34..59, vec![]),
+            ],
+        )
+        .unwrap();
+    let mut history = History::default();
+    history.apply(&mut session, offer).unwrap();
+    let claim = session.document("a").unwrap().pending.suggestions[2].id;
+    let reject = session.reject_suggestions("a", &[claim]).unwrap();
+    history.apply(&mut session, reject).unwrap();
+    let ron = to_ron(&session, None);
+    assert!(ron.contains("pending:"), "{ron}");
+    let loaded = from_ron(&ron, Path::new("s.ron"), false).unwrap();
+    assert_eq!(
+        loaded.session.document("a").unwrap().pending,
+        session.document("a").unwrap().pending
+    );
+    // A file from someone else with a suggestion outside the text loses just that one.
+    let hostile = ron.replacen(
+        "(id: 1, label: \"source\", start: 19, end: 27",
+        "(id: 1, label: \"source\", start: 19000, end: 19027",
+        1,
+    );
+    assert_ne!(hostile, ron);
+    let loaded = from_ron(&hostile, Path::new("s.ron"), false).unwrap();
+    let pending = &loaded.session.document("a").unwrap().pending;
+    assert_eq!(pending.suggestions.len(), 1);
+    assert_eq!(pending.rejected.len(), 1);
+}

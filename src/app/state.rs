@@ -273,7 +273,8 @@ impl Counts {
             | Edit::AddRelationType { .. }
             | Edit::RemoveRelationType { .. }
             | Edit::ReplaceRelationType { .. }
-            | Edit::ReviseArticle { .. } => {}
+            | Edit::ReviseArticle { .. }
+            | Edit::ReviseSuggestions { .. } => {}
             Edit::Batch(edits) => {
                 for edit in edits {
                     self.follow(edit, session);

@@ -8,14 +8,16 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::suggestion::Pending;
 use crate::model::{
     Anchoring, Annotation, AnnotationId, Article, Document, Label, MAX_ANNOTATION_ID, Metadata,
     Relation, RelationId, RelationType, Relations, Session, Status, Text, Timestamp, sha256_hex,
 };
 
 /// The version this build writes. Version 3 added relation types and relations, version 4
-/// article metadata (web pages' byline, site, date, language, URL, excerpt) and status.
-pub const SESSION_VERSION: u32 = 4;
+/// article metadata (web pages' byline, site, date, language, URL, excerpt) and status,
+/// version 5 pending and rejected suggestions.
+pub const SESSION_VERSION: u32 = 5;
 
 /// File extension of sessions.
 pub const SESSION_EXTENSION: &str = "ron";
@@ -142,6 +144,9 @@ struct ArticleRecord {
     status: Status,
     #[serde(default)]
     annotations: Vec<AnnotationRecord>,
+    /// Since version 5: suggestions waiting for the person, and the rejected ones.
+    #[serde(default, skip_serializing_if = "Pending::is_empty")]
+    pending: Pending,
 }
 
 /// One annotation per line in the file; prefix and suffix are recomputed from the text.
@@ -395,9 +400,30 @@ fn articles_file(session: &Session, dir: Option<&Path>) -> SessionFileV1 {
                 metadata: doc.article.metadata.clone(),
                 status: doc.article.status,
                 annotations: doc.annotations.iter().map(record_of).collect(),
+                pending: doc.pending.clone(),
             })
             .collect(),
     }
+}
+
+/// Pending suggestions as read from a file someone else may have written: spans inside
+/// the text, sorted, ids unique and below the counter.
+fn checked_pending(mut pending: Pending, char_len: usize) -> Pending {
+    pending
+        .suggestions
+        .retain(|s| s.start < s.end && s.end <= char_len && !s.label.is_empty());
+    pending.suggestions.sort_by_key(|s| (s.start, s.end, s.id));
+    let mut seen = std::collections::HashSet::new();
+    pending.suggestions.retain(|s| seen.insert(s.id));
+    let top = pending
+        .suggestions
+        .iter()
+        .map(|s| s.id.0.saturating_add(1))
+        .max();
+    pending.next_id = pending.next_id.max(top.unwrap_or(0));
+    pending.rejected.sort();
+    pending.rejected.dedup();
+    pending
 }
 
 fn record_of(a: &Annotation) -> AnnotationRecord {
@@ -448,7 +474,8 @@ pub fn from_ron(
         0 | 1 => migrate_v2(migrate_v1(parsed.map_err(malformed)?)),
         2 => migrate_v2(parsed.map_err(malformed)?),
         // Version 4 added article metadata, which version-3 files simply lack.
-        3 | 4 => parsed.map_err(malformed)?,
+        // Version 5 added pending suggestions, which older files simply lack.
+        3..=5 => parsed.map_err(malformed)?,
         found => {
             return Err(SessionFileError::TooNew {
                 path: path.to_owned(),
@@ -799,6 +826,7 @@ fn build_document(
         status: record.status,
     };
     let mut doc = Document::new(article);
+    doc.pending = checked_pending(record.pending, doc.article.text.char_len());
     doc.annotations.reserve(record.annotations.len());
     for a in record.annotations {
         let annotation = Annotation {

@@ -11,6 +11,7 @@ use super::article::ArticleInfo;
 use super::label::Label;
 use super::relation::{Relation, RelationError, RelationId, RelationType};
 use super::session::{AnnotateError, Document, Session};
+use super::suggestion::Pending;
 use super::time::Timestamp;
 
 /// One invertible change to a session.
@@ -134,6 +135,15 @@ pub enum Edit {
         /// Title and status as they become.
         after: ArticleInfo,
     },
+    /// Change an article's pending suggestions (offer, accept, reject).
+    ReviseSuggestions {
+        /// Article id.
+        article: String,
+        /// Pending suggestions as they were.
+        before: Pending,
+        /// As they become.
+        after: Pending,
+    },
     /// Several edits applied and undone as one.
     Batch(Vec<Edit>),
 }
@@ -245,6 +255,15 @@ impl Edit {
                 before,
                 after,
             } => Self::ReviseArticle {
+                article: article.clone(),
+                before: after.clone(),
+                after: before.clone(),
+            },
+            Self::ReviseSuggestions {
+                article,
+                before,
+                after,
+            } => Self::ReviseSuggestions {
                 article: article.clone(),
                 before: after.clone(),
                 after: before.clone(),
@@ -492,6 +511,30 @@ impl Edit {
                 doc.article.status = after.status;
                 Ok(())
             }
+            Self::ReviseSuggestions {
+                article,
+                before,
+                after,
+            } => {
+                let doc = session
+                    .documents
+                    .iter_mut()
+                    .find(|d| d.article.id == *article)
+                    .ok_or_else(|| EditError::NoArticle(article.clone()))?;
+                if doc.pending != *before {
+                    return Err(EditError::ArticleMismatch(article.clone()));
+                }
+                let len = doc.article.text.char_len();
+                if after
+                    .suggestions
+                    .iter()
+                    .any(|s| s.start >= s.end || s.end > len)
+                {
+                    return Err(EditError::ArticleMismatch(article.clone()));
+                }
+                doc.pending = after.clone();
+                Ok(())
+            }
             Self::AddRelation { relation } => {
                 check_relation(session, relation, None, known)?;
                 // Relation and annotation ids share one counter: neither may take the
@@ -648,7 +691,7 @@ impl Edit {
                 before: renumber_doc(before),
                 after: renumber_doc(after),
             },
-            Self::ReviseArticle { .. } => self.clone(),
+            Self::ReviseArticle { .. } | Self::ReviseSuggestions { .. } => self.clone(),
             Self::AddRelation { relation } => Self::AddRelation {
                 relation: renumber_relation(relation, map),
             },
@@ -700,6 +743,15 @@ impl Edit {
                     format!("mark {} as {}", after.title, after.status.title())
                 } else {
                     format!("rename article to {}", after.title)
+                }
+            }
+            Self::ReviseSuggestions { before, after, .. } => {
+                if after.rejected.len() > before.rejected.len() {
+                    "reject suggestion".to_owned()
+                } else if after.suggestions.len() < before.suggestions.len() {
+                    "accept suggestion".to_owned()
+                } else {
+                    "suggest".to_owned()
                 }
             }
             Self::AddRelation { relation } => format!("link as {}", relation.kind),

@@ -11,6 +11,7 @@ use super::article::{Article, Status};
 use super::label::Label;
 use super::relation::{Relation, RelationError, RelationId, RelationType};
 use super::shared::Shared;
+use super::suggestion::Pending;
 use super::text::Text;
 use super::time::Timestamp;
 
@@ -27,6 +28,9 @@ pub struct Document {
     pub article: Article,
     /// Its annotations in text order.
     pub annotations: Annotations,
+    /// Suggestions waiting for the person, and the rejected ones.
+    #[serde(default)]
+    pub pending: Pending,
 }
 
 impl Document {
@@ -44,6 +48,7 @@ impl Document {
         Self {
             article,
             annotations: Annotations::default(),
+            pending: Pending::default(),
         }
     }
 
@@ -147,9 +152,15 @@ impl Document {
         let alignment = Alignment::new(old_text.as_str(), new_text.as_str());
         let old_chars: Vec<char> = old_text.as_str().chars().collect();
         let new_chars: Vec<char> = new_text.as_str().chars().collect();
+        // Pending suggestions and rejections were for the old text: a new run makes new
+        // ones (ids keep counting).
         let mut doc = Document {
             article,
             annotations: self.annotations.clone(),
+            pending: Pending {
+                next_id: self.pending.next_id,
+                ..Pending::default()
+            },
         };
         let mut moved: Vec<(AnnotationId, Anchoring)> = Vec::new();
         let mut unplaced = false;
