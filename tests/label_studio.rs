@@ -409,3 +409,53 @@ fn the_command_line_writes_tasks_and_config_to_a_folder_and_reads_the_tasks_back
         "{said}"
     );
 }
+
+#[test]
+fn pending_suggestions_are_written_as_predictions_with_scores_and_links() {
+    use gloss::model::suggestion::Draft;
+    let mut session = gloss::model::Session::new();
+    session.add_article(gloss::model::Article::new(
+        "a",
+        "A",
+        "",
+        "\"Doors open at nine,\" Ana Ruiz said.",
+    ));
+    let draft = |label: &str, span: std::ops::Range<usize>, score: f32| Draft {
+        label: label.to_owned(),
+        span,
+        score,
+        reason: String::new(),
+        attributes: std::collections::BTreeMap::new(),
+        links: Vec::new(),
+    };
+    let mut quote = draft("quote", 0..21, 0.9);
+    quote.attributes.insert("speaker".into(), "Ana Ruiz".into());
+    quote.links.push(("speaker".into(), 1));
+    let offer = session
+        .offer_suggestions("a", &[quote, draft("source", 22..30, 0.8)])
+        .unwrap();
+    let mut history = gloss::model::History::default();
+    history.apply(&mut session, offer).unwrap();
+    let tasks: Value =
+        serde_json::from_str(&export_string(&session, ExportFormat::LabelStudio).unwrap()).unwrap();
+    let prediction = &tasks[0]["predictions"][0];
+    assert_eq!(prediction["model_version"], "gloss-suggest");
+    assert_eq!(prediction["score"], 0.85);
+    let result = prediction["result"].as_array().unwrap();
+    let region = &result[0];
+    assert_eq!(region["score"], 0.9);
+    assert_eq!(region["value"]["text"], "\"Doors open at nine,\"");
+    assert_eq!(region["value"]["labels"], json!(["quote"]));
+    assert!(
+        result
+            .iter()
+            .any(|r| r["value"]["text"] == json!(["Ana Ruiz"]))
+    );
+    assert!(
+        result
+            .iter()
+            .any(|r| r["type"] == "relation" && r["labels"] == json!(["speaker"]))
+    );
+    // Predictions are not annotations.
+    assert_eq!(tasks[0]["annotations"], json!([]));
+}

@@ -44,6 +44,11 @@ impl Score {
     pub fn value(self) -> f32 {
         f32::from(self.0.min(1000)) / 1000.0
     }
+
+    /// As a value in [0, 1], for JSON (no f32 rounding noise: 0.9, not 0.8999999761).
+    pub fn as_f64(self) -> f64 {
+        f64::from(self.0.min(1000)) / 1000.0
+    }
 }
 
 /// A link the suggestion would get once accepted: to the annotation (or pending

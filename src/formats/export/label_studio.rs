@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Value, json};
 
 use super::{Ends, OFFSET_UNIT, live};
-use crate::model::{Annotation, Session, Timestamp};
+use crate::model::{Annotation, Document, Session, Timestamp};
 
 /// The control name of an attribute.
 pub(crate) fn attribute_control(key: &str) -> String {
@@ -106,6 +106,9 @@ pub(super) fn label_studio(session: &Session) -> Value {
                 },
                 "annotations": [],
             });
+            if let Some(predictions) = predictions(doc, &choices) {
+                task["predictions"] = predictions;
+            }
             if !result.is_empty() {
                 let (first, last) = (first.unwrap_or_default(), last.unwrap_or_default());
                 task["annotations"] = json!([{
@@ -122,6 +125,66 @@ pub(super) fn label_studio(session: &Session) -> Value {
         })
         .collect();
     Value::Array(tasks)
+}
+
+/// The article's pending suggestions as one Label Studio prediction (regions with their
+/// `score`, attributes, and speaker links between suggested regions), or `None`.
+fn predictions(doc: &Document, choices: &BTreeMap<String, Vec<String>>) -> Option<Value> {
+    let pending = &doc.pending.suggestions;
+    if pending.is_empty() {
+        return None;
+    }
+    let mut result = Vec::new();
+    for s in pending {
+        let id = format!("s{}", s.id.0);
+        let text = doc.article.text.slice(s.span()).unwrap_or_default();
+        let score = s.score.as_f64();
+        result.push(json!({
+            "id": id,
+            "from_name": LABELS_CONTROL,
+            "to_name": TEXT_CONTROL,
+            "type": "labels",
+            "origin": "prediction",
+            "score": score,
+            "value": { "start": s.start, "end": s.end, "text": text, "labels": [s.label] },
+        }));
+        for (key, value) in s.attributes.iter().filter(|(_, v)| !v.is_empty()) {
+            let (kind, field, value) = if choices.contains_key(key) {
+                ("choices", "choices", json!([value]))
+            } else {
+                ("textarea", "text", json!([value]))
+            };
+            result.push(json!({
+                "id": id,
+                "from_name": attribute_control(key),
+                "to_name": TEXT_CONTROL,
+                "type": kind,
+                "origin": "prediction",
+                "value": { "start": s.start, "end": s.end, field: value },
+            }));
+        }
+        for link in &s.links {
+            if let Some(target) = pending
+                .iter()
+                .find(|t| t.label == link.label && t.start == link.start && t.end == link.end)
+            {
+                result.push(json!({
+                    "type": "relation",
+                    "from_id": id,
+                    "to_id": format!("s{}", target.id.0),
+                    "direction": "right",
+                    "labels": [link.kind],
+                }));
+            }
+        }
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let mean = pending.iter().map(|s| s.score.as_f64()).sum::<f64>() / pending.len() as f64;
+    Some(json!([{
+        "model_version": "gloss-suggest",
+        "score": (mean * 1000.0).round() / 1000.0,
+        "result": result,
+    }]))
 }
 
 /// A span's region and its per-region attribute and note results.
