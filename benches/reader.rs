@@ -354,6 +354,8 @@ fn bench_gloss(session: &mut Session, article: &str, size: &str, rss_start: f64)
             font_size: 17.0,
             links: &[],
             lanes: &[],
+            suggestions: &[],
+            focused_suggestion: None,
         };
         frames.frame(|ui| {
             reader.ui(ui, &view);
@@ -482,6 +484,8 @@ fn bench_gloss(session: &mut Session, article: &str, size: &str, rss_start: f64)
             font_size: 17.0,
             links: drawn,
             lanes: &[],
+            suggestions: &[],
+            focused_suggestion: None,
         };
         frames.frame(|ui| {
             reader.ui(ui, &view);
@@ -545,6 +549,8 @@ fn bench_gloss(session: &mut Session, article: &str, size: &str, rss_start: f64)
             font_size: 17.0,
             links: &[],
             lanes: &lanes,
+            suggestions: &[],
+            focused_suggestion: None,
         };
         frames.frame(|ui| {
             reader.ui(ui, &view);

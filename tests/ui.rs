@@ -1498,3 +1498,97 @@ fn an_rtl_article_is_annotated_with_logical_offsets() {
     );
     assert_eq!(claim.text, "הדוח של Harbour Trust");
 }
+
+fn draft(label: &str, text: &str, needle: &str, score: f32) -> gloss::model::suggestion::Draft {
+    let byte = text.find(needle).unwrap();
+    let start = text[..byte].chars().count();
+    gloss::model::suggestion::Draft {
+        label: label.to_owned(),
+        span: start..start + needle.chars().count(),
+        score,
+        reason: format!("test {label}"),
+        attributes: std::collections::BTreeMap::new(),
+        links: Vec::new(),
+    }
+}
+
+#[test]
+fn suggestions_are_reviewed_by_keyboard_accept_reject_accept_all_and_undo() {
+    let fx = Fixture::new();
+    let mut harness = fx.opened();
+    let mut quote = draft(
+        "quote",
+        ARTICLE,
+        "“We kept the lights on for forty years,”",
+        0.9,
+    );
+    quote
+        .attributes
+        .insert("speaker".into(), "Marta Quell".into());
+    quote.links.push(("speaker".into(), 1));
+    let drafts = vec![
+        quote,
+        draft("source", ARTICLE, "Marta Quell", 0.9),
+        draft(
+            "claim",
+            ARTICLE,
+            "The ferry captain said the crossing would close for good in March.",
+            0.6,
+        ),
+        draft(
+            "claim",
+            ARTICLE,
+            "The council claims the new bridge will cut travel times by half.",
+            0.8,
+        ),
+        draft(
+            "spoiler",
+            ARTICLE,
+            "the lighthouse keeper turns out to be the missing heir",
+            0.7,
+        ),
+    ];
+    harness.state_mut().store_suggestions("harbour", &drafts);
+    harness.run();
+    harness.get_by_label("Suggestions (5)");
+    // The first by position is under review: the ferry claim. X rejects it.
+    let focused = |h: &Harness<'_, GlossApp>| {
+        let id = h.state().suggestions.focused?;
+        let doc = h.state().session.document("harbour")?;
+        doc.pending.get(id).map(|s| s.label.clone())
+    };
+    assert_eq!(focused(&harness).as_deref(), Some("claim"));
+    harness.key_press(Key::X);
+    harness.run();
+    harness.get_by_label("Suggestions (4)");
+    assert_eq!(annotation_count(&harness), 0);
+    // The quote is next: Enter accepts it with its speaker and the link.
+    assert_eq!(focused(&harness).as_deref(), Some("quote"));
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(annotation_count(&harness), 2, "the quote and its speaker");
+    assert_eq!(harness.state().session.relations.len(), 1);
+    harness.get_by_label("Suggestions (2)");
+    // The spoiler is next; A accepts too.
+    assert_eq!(focused(&harness).as_deref(), Some("spoiler"));
+    harness.key_press(Key::A);
+    harness.run();
+    assert_eq!(annotation_count(&harness), 3);
+    // Shift+Enter accepts every remaining suggestion of the focused one's label.
+    assert_eq!(focused(&harness).as_deref(), Some("claim"));
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::Enter);
+    harness.run();
+    assert_eq!(annotation_count(&harness), 4);
+    assert!(harness.query_by_label_contains("Suggestions (").is_none());
+    // Undo goes back one review step at a time; the rejected claim stays rejected.
+    for expected in [3, 2, 0] {
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        harness.run();
+        assert_eq!(annotation_count(&harness), expected);
+    }
+    assert!(harness.state().session.relations.is_empty());
+    harness.get_by_label("Suggestions (4)");
+    harness.state_mut().store_suggestions("harbour", &drafts);
+    harness.run();
+    harness.get_by_label("Suggestions (4)");
+}

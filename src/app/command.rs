@@ -5,6 +5,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::relations::RelationCommand;
 use super::search::SearchCommand;
+use super::suggestions::SuggestionCommand;
 use crate::formats::ExportFormat;
 use crate::model::{AnnotationId, Label};
 
@@ -184,6 +185,12 @@ pub enum Command {
     ReloadArticle(String),
     /// Search every article of the session (opens the panel).
     SearchDataset,
+    /// Run the suggestion engine on the current article.
+    Suggest,
+    /// Suggest whenever an article is first shown (on/off).
+    ToggleSuggestOnOpen,
+    /// Review a suggestion.
+    Suggestion(SuggestionCommand),
     /// A dataset search action.
     Search(SearchCommand),
 }
@@ -225,7 +232,7 @@ const SHIFT: Modifiers = Modifiers::SHIFT;
 
 impl Command {
     /// Every fixed command, in palette order (label commands are added per session).
-    pub const FIXED: [Self; 48] = [
+    pub const FIXED: [Self; 50] = [
         Self::Open,
         Self::OpenArticle,
         Self::OpenSession,
@@ -243,6 +250,8 @@ impl Command {
         Self::FindNext,
         Self::FindPrevious,
         Self::SearchDataset,
+        Self::Suggest,
+        Self::ToggleSuggestOnOpen,
         Self::ToggleShield,
         Self::ZoomIn,
         Self::ZoomOut,
@@ -364,6 +373,9 @@ impl Command {
             Self::ApplySourceChanges(_) => "Re-anchor to changed article files".into(),
             Self::Relation(command) => format!("{command:?}"),
             Self::SearchDataset => "Search all articles…".into(),
+            Self::Suggest => "Suggest quotes, claims and spoilers".into(),
+            Self::ToggleSuggestOnOpen => "Suggest when an article is opened".into(),
+            Self::Suggestion(command) => format!("{command:?}"),
             Self::ReloadArticle(id) => format!("Reload article {id} from its file"),
             Self::Search(command) => format!("{command:?}"),
         }
@@ -386,6 +398,7 @@ impl Command {
             Self::FindNext => vec![k(NONE, Key::F3)],
             Self::FindPrevious => vec![k(SHIFT, Key::F3)],
             Self::SearchDataset => vec![k(CTRL_SHIFT, Key::F)],
+            Self::Suggest => vec![k(CTRL_SHIFT, Key::G)],
             Self::ToggleShield => vec![k(CTRL_SHIFT, Key::H)],
             Self::ZoomIn => vec![k(CTRL, Key::Plus), k(CTRL, Key::Equals)],
             Self::ZoomOut => vec![k(CTRL, Key::Minus)],

@@ -316,6 +316,20 @@ impl GlossApp {
     }
 
     pub(super) fn move_edge(&mut self, edge: Edge, grow: bool) {
+        if self.selected.is_none()
+            && let Some(id) = self.suggestions.focused
+            && let Some((text, span)) = self.current_document().and_then(|d| {
+                d.pending
+                    .get(id)
+                    .map(|s| (d.article.text.clone(), s.span()))
+            })
+        {
+            let new_span = moved_edge(&text, span.clone(), edge, grow);
+            if !new_span.is_empty() && new_span != span {
+                self.resize_focused_suggestion(new_span);
+            }
+            return;
+        }
         let (Some(article), Some(id)) = (self.current.clone(), self.selected) else {
             return;
         };
@@ -325,16 +339,7 @@ impl GlossApp {
         else {
             return;
         };
-        let new_span = match (edge, grow) {
-            (Edge::Start, true) => words::word_start_before(&text, span.start)..span.end,
-            (Edge::Start, false) => {
-                words::word_start_after(&text, span.start).min(span.end)..span.end
-            }
-            (Edge::End, true) => span.start..words::word_end_after(&text, span.end),
-            (Edge::End, false) => {
-                span.start..words::word_end_before(&text, span.end).max(span.start)
-            }
-        };
+        let new_span = moved_edge(&text, span.clone(), edge, grow);
         if new_span.is_empty() || new_span == span {
             return;
         }
@@ -347,6 +352,21 @@ impl GlossApp {
             }
             Err(e) => self.error(format!("Cannot resize: {e}")),
         }
+    }
+}
+
+/// `span` with one edge moved by a word.
+fn moved_edge(
+    text: &crate::model::Text,
+    span: std::ops::Range<usize>,
+    edge: Edge,
+    grow: bool,
+) -> std::ops::Range<usize> {
+    match (edge, grow) {
+        (Edge::Start, true) => words::word_start_before(text, span.start)..span.end,
+        (Edge::Start, false) => words::word_start_after(text, span.start).min(span.end)..span.end,
+        (Edge::End, true) => span.start..words::word_end_after(text, span.end),
+        (Edge::End, false) => span.start..words::word_end_before(text, span.end).max(span.start),
     }
 }
 

@@ -18,6 +18,7 @@ pub mod recovery;
 pub mod relations;
 pub mod search;
 pub mod state;
+pub mod suggestions;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -30,6 +31,7 @@ use command::{Command, letter_key};
 use reader::{Reader, ReaderView};
 use relations::RelationCommand;
 pub use state::{AppOptions, GlossApp, Settings};
+use suggestions::SuggestionCommand;
 
 /// Frames rendered before `--screenshot` captures the window.
 const SCREENSHOT_FRAMES: u32 = 10;
@@ -74,6 +76,11 @@ impl GlossApp {
         }
         self.poll_pick();
         self.poll_save();
+        self.poll_suggestions();
+        self.suggest_on_open();
+        if self.suggestions.is_running() {
+            ctx.request_repaint_after(Duration::from_millis(30));
+        }
         if self.is_saving() {
             // The save runs on its own thread: keep the title current and look again soon.
             ctx.request_repaint_after(Duration::from_millis(30));
@@ -151,6 +158,28 @@ impl GlossApp {
         }
         if typing || modal {
             return;
+        }
+        // Reviewing a suggestion: Enter / A accept, X rejects, Shift+Enter accepts every
+        // suggestion of its label, Space skips to the next.
+        if self.linking.is_none() && self.suggestions.focused.is_some() {
+            use egui::{Key, Modifiers};
+            let review = [
+                (
+                    Modifiers::SHIFT,
+                    Key::Enter,
+                    SuggestionCommand::AcceptAll(None),
+                ),
+                (Modifiers::NONE, Key::Enter, SuggestionCommand::Accept(None)),
+                (Modifiers::NONE, Key::A, SuggestionCommand::Accept(None)),
+                (Modifiers::NONE, Key::X, SuggestionCommand::Reject(None)),
+                (Modifiers::NONE, Key::Space, SuggestionCommand::Step(true)),
+            ];
+            for (modifiers, key, command) in review {
+                if ctx.input_mut(|i| i.consume_key(modifiers, key)) {
+                    self.push(Command::Suggestion(command));
+                    return;
+                }
+            }
         }
         // Enter re-attaches the selected orphan to the reader's selection.
         if self.linking.is_none()
@@ -251,6 +280,7 @@ impl GlossApp {
                     );
                 });
         }
+        let suggestion_order = self.ordered_suggestions();
         if let Some(doc) = self
             .current
             .as_ref()
@@ -286,6 +316,21 @@ impl GlossApp {
                             .get(&doc.article.id)
                             .is_some_and(|r| r.selection().is_some());
                         panels::review::review_ui(ui, doc, has_selection, &mut commands);
+                        ui.separator();
+                    }
+                    if !doc.pending.suggestions.is_empty() || self.suggestions.is_running() {
+                        panels::suggestions::suggestions_ui(
+                            ui,
+                            &panels::suggestions::SuggestionsView {
+                                doc,
+                                order: &suggestion_order,
+                                focused: self.suggestions.focused,
+                                by_score: self.suggestions.by_score,
+                                running: self.suggestions.is_running(),
+                                labels: &self.session.labels,
+                            },
+                            &mut commands,
+                        );
                         ui.separator();
                     }
                     ui.heading("Annotation");
@@ -386,6 +431,8 @@ impl GlossApp {
                 font_size: self.settings.font_size,
                 links,
                 lanes,
+                suggestions: &doc.pending.suggestions,
+                focused_suggestion: self.suggestions.focused,
             };
             let output = reader.ui(ui, &view);
             if let Some(id) = output.clicked {
@@ -400,6 +447,9 @@ impl GlossApp {
             }
             if output.clicked_nothing {
                 commands.push(Command::Select(None));
+            }
+            if let Some(id) = output.clicked_suggestion {
+                commands.push(Command::Suggestion(SuggestionCommand::Focus(id)));
             }
         });
         if self.linking.as_ref().is_some_and(|l| l.to.is_some()) {

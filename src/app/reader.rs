@@ -12,6 +12,7 @@ use std::sync::Arc;
 use egui::text::{LayoutJob, TextFormat};
 
 use super::paragraph::ParagraphLayout;
+use crate::model::suggestion::{Suggestion, SuggestionId};
 use egui::{
     Align2, Color32, CornerRadius, CursorIcon, FontId, Galley, Id, Pos2, Rect, Sense, Stroke,
     StrokeKind, Ui, pos2, vec2,
@@ -184,6 +185,10 @@ pub struct ReaderView<'a> {
     /// Other annotators' spans while comparing: one thin lane above the text per
     /// annotator, in their colour.
     pub lanes: &'a [Lane],
+    /// Pending suggestions, in text order: dashed outlines in their label's colour.
+    pub suggestions: &'a [Suggestion],
+    /// The suggestion under review: a solid outline.
+    pub focused_suggestion: Option<SuggestionId>,
 }
 
 /// One annotator's spans, drawn as a thin line above the text in their colour.
@@ -235,6 +240,8 @@ pub struct ReaderOutput {
     pub revealed: Option<AnnotationId>,
     /// Empty text was clicked (deselect the annotation).
     pub clicked_nothing: bool,
+    /// A suggestion (and no annotation) was clicked.
+    pub clicked_suggestion: Option<SuggestionId>,
 }
 
 /// The reader's state for one article. Not saved.
@@ -762,10 +769,16 @@ impl Reader {
                 self.selection = Some(Selection { anchor, cursor: at });
             } else {
                 self.selection = None;
-                match annotation_at(at) {
-                    Some(a) if shielded(a) => output.revealed = Some(a.id),
-                    Some(a) => output.clicked = Some(a.id),
-                    None => output.clicked_nothing = true,
+                let suggestion = view
+                    .suggestions
+                    .iter()
+                    .filter(|s| s.start <= at && at < s.end)
+                    .min_by_key(|s| s.end - s.start);
+                match (annotation_at(at), suggestion) {
+                    (Some(a), _) if shielded(a) => output.revealed = Some(a.id),
+                    (Some(a), _) => output.clicked = Some(a.id),
+                    (None, Some(s)) => output.clicked_suggestion = Some(s.id),
+                    (None, None) => output.clicked_nothing = true,
                 }
             }
         }
@@ -773,6 +786,12 @@ impl Reader {
         // Painting.
         let visuals = ui.visuals().clone();
         let dark = visuals.dark_mode;
+        let longest_suggestion = view
+            .suggestions
+            .iter()
+            .map(|s| s.end.saturating_sub(s.start))
+            .max()
+            .unwrap_or(0);
         let label_color = |id: &str| -> Color32 {
             view.labels
                 .iter()
@@ -860,6 +879,35 @@ impl Reader {
                 }
             }
             galley.paint(&painter, *origin, key.text_color);
+            // Pending suggestions: dashed outlines (solid for the one under review).
+            // Sorted by start: none starting this far before the paragraph reaches it.
+            let first_suggestion = view
+                .suggestions
+                .partition_point(|s| s.start + longest_suggestion <= par_chars.start);
+            for s in view.suggestions.iter().skip(first_suggestion) {
+                if s.start >= par_chars.end {
+                    break;
+                }
+                let Some(range) = local(&s.span()) else {
+                    continue;
+                };
+                let color = label_color(&s.label);
+                let focused = view.focused_suggestion == Some(s.id);
+                for r in galley.range_rects(range) {
+                    let r = r.translate(origin.to_vec2()).expand(1.5);
+                    if focused {
+                        painter.rect_filled(r, CornerRadius::same(2), color.gamma_multiply(0.18));
+                        painter.rect_stroke(
+                            r,
+                            CornerRadius::same(2),
+                            Stroke::new(2.0, color),
+                            StrokeKind::Outside,
+                        );
+                    } else {
+                        dashed_rect(&painter, r, Stroke::new(1.2, color));
+                    }
+                }
+            }
             // Lanes: one underline per annotation, stacked so overlaps stay apart.
             for &k in &candidates {
                 let Some(a) = view.annotations.get(k) else {
@@ -1191,6 +1239,18 @@ impl Reader {
         }
         at..at
     }
+}
+
+/// A rectangle outlined with dashes.
+fn dashed_rect(painter: &egui::Painter, r: Rect, stroke: Stroke) {
+    let corners = [
+        r.left_top(),
+        r.right_top(),
+        r.right_bottom(),
+        r.left_bottom(),
+        r.left_top(),
+    ];
+    painter.extend(egui::Shape::dashed_line(&corners, stroke, 4.0, 3.0));
 }
 
 #[cfg(test)]

@@ -45,6 +45,8 @@ pub struct Settings {
     pub annotator: String,
     /// Show hard-wrapped paragraphs as flowing text.
     pub reflow: bool,
+    /// Run the suggestion engine on an article when it is first shown.
+    pub suggest_on_open: bool,
 }
 
 impl Default for Settings {
@@ -56,6 +58,7 @@ impl Default for Settings {
             recent: Vec::new(),
             annotator: String::new(),
             reflow: true,
+            suggest_on_open: false,
         }
     }
 }
@@ -338,6 +341,8 @@ pub struct GlossApp {
     pub find: FindState,
     /// Dataset search: its panel and the search under way.
     pub search: super::search::DatasetSearch,
+    /// The suggestion engine's runs and the focused suggestion.
+    pub suggestions: super::suggestions::Suggestions,
     /// The annotation list's filter.
     pub list: ListState,
     /// The command palette.
@@ -407,6 +412,7 @@ impl GlossApp {
             settings,
             find: FindState::default(),
             search: super::search::DatasetSearch::default(),
+            suggestions: super::suggestions::Suggestions::default(),
             list: ListState::default(),
             palette: PaletteState::default(),
             label_editor: LabelEditorState::default(),
@@ -639,6 +645,16 @@ impl GlossApp {
                 self.find.focus = true;
             }
             Command::SearchDataset => self.open_search(),
+            Command::Suggest => self.suggest(),
+            Command::ToggleSuggestOnOpen => {
+                self.settings.suggest_on_open = !self.settings.suggest_on_open;
+                self.note(if self.settings.suggest_on_open {
+                    "Suggestions run when an article is first shown."
+                } else {
+                    "Suggestions run only when you ask (Ctrl+Shift+G)."
+                });
+            }
+            Command::Suggestion(command) => self.apply_suggestion(command),
             Command::ReloadArticle(id) => self.reload_article(&id),
             Command::Search(command) => self.apply_search(command),
             Command::FindNext => self.step_match(true),
@@ -707,6 +723,8 @@ impl GlossApp {
                     }
                 } else if self.find.open {
                     self.find.open = false;
+                } else if self.suggestions.focused.is_some() {
+                    self.suggestions.focused = None;
                 } else if self.search.view.open {
                     self.apply_search(super::search::SearchCommand::Close);
                 } else if let Some(reader) = self.current_reader()

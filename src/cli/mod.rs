@@ -1,5 +1,5 @@
 //! Headless subcommands over the model and formats, one file each: [`new`],
-//! [`import`], [`export`], [`check`], [`agree`], [`merge`]. Exit codes: 0 ok, 1 `check` found problems,
+//! [`import`], [`export`], [`check`], [`agree`], [`merge`], [`suggest`]. Exit codes: 0 ok, 1 `check` found problems,
 //! 2 bad input or usage.
 
 mod agree;
@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod merge;
 mod new;
+mod suggest;
 
 pub use check::check_report;
 
@@ -126,6 +127,29 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Suggest quotes (with their speakers), claims and spoilers, offline: print them as
+    /// JSON, or with `-o OUT.ron` store them in a session as pending suggestions.
+    Suggest {
+        /// Which kinds, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "quote,claim,spoiler")]
+        labels: Vec<SuggestKind>,
+        /// Leave out suggestions scoring below this (0 to 1).
+        #[arg(long, default_value_t = 0.0)]
+        min_score: f32,
+        /// Output format when not writing a session (`-o` ending in .ron).
+        #[arg(long, value_enum, default_value = "json")]
+        format: SuggestFormat,
+        /// A session (SESSION.ron) or article files (.txt, .md, .html).
+        #[arg(required = true, value_name = "SESSION.ron | ARTICLE")]
+        inputs: Vec<PathBuf>,
+        /// Output file: `.ron` writes the session with pending suggestions; anything else
+        /// JSON. Standard output when omitted.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Replace the output if it exists (a session's old file is kept as .bak).
+        #[arg(long)]
+        force: bool,
+    },
     /// Verify hashes, anchors and offsets; print a summary per article.
     Check {
         /// The session to check.
@@ -148,6 +172,24 @@ pub enum HtmlChoice {
     Article,
     /// All readable text of the page, menus and all.
     Full,
+}
+
+/// A kind of suggestion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SuggestKind {
+    /// Direct quotes with their speakers (and the speakers' names as sources).
+    Quote,
+    /// Check-worthy claims, scored.
+    Claim,
+    /// Spoilers: warned passages and plot outcomes.
+    Spoiler,
+}
+
+/// What `suggest` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SuggestFormat {
+    /// `{"offset_unit", "articles": [{"id", "source", "text_sha256", "suggestions"}]}`.
+    Json,
 }
 
 /// What `agree` and `check` print.
@@ -236,6 +278,24 @@ pub fn run_command(command: Command) -> anyhow::Result<ExitCode> {
             label,
             format,
         } => agree::run(&sessions, label.as_deref(), format),
+        Command::Suggest {
+            labels,
+            min_score,
+            format: SuggestFormat::Json,
+            inputs,
+            output,
+            force,
+        } => suggest::run(&suggest::Options {
+            kinds: crate::model::suggestion::Kinds {
+                quotes: labels.contains(&SuggestKind::Quote),
+                claims: labels.contains(&SuggestKind::Claim),
+                spoilers: labels.contains(&SuggestKind::Spoiler),
+            },
+            min_score,
+            inputs: &inputs,
+            output: output.as_deref(),
+            force,
+        }),
     }
 }
 

@@ -774,6 +774,7 @@ impl Edit {
             }
             Self::Batch(edits) => match edits.as_slice() {
                 [one] => one.describe(),
+                [.., Self::ReviseSuggestions { .. }] => "accept suggestion".to_owned(),
                 [
                     Self::AddRelation { relation },
                     Self::ReplaceAnnotation { .. },

@@ -237,6 +237,22 @@ impl Pending {
     }
 }
 
+/// Which kinds of suggestion to make.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kinds {
+    /// Quotes with speakers.
+    pub quotes: bool,
+    /// Claims.
+    pub claims: bool,
+    /// Spoilers.
+    pub spoilers: bool,
+}
+
+/// The engine's suggestions for `text`, as drafts.
+pub fn drafts_for(_text: &str, _kinds: Kinds) -> Vec<Draft> {
+    Vec::new()
+}
+
 /// Builders for suggestion edits; they read the session and change nothing but id
 /// counters.
 impl Session {
@@ -383,6 +399,37 @@ impl Session {
             after: doc.pending.without(&accepted, false),
         });
         Ok(Edit::Batch(edits))
+    }
+}
+
+impl Session {
+    /// An edit moving pending suggestion `id` to `span` (snapped and trimmed), before it
+    /// is accepted.
+    ///
+    /// # Errors
+    /// [`AnnotateError::NoArticle`] for an unknown article, a span error for an empty or
+    /// out-of-bounds span.
+    pub fn resize_suggestion(
+        &self,
+        article_id: &str,
+        id: SuggestionId,
+        span: Range<usize>,
+    ) -> Result<Edit, AnnotateError> {
+        let doc = self
+            .document(article_id)
+            .ok_or_else(|| AnnotateError::NoArticle(article_id.to_owned()))?;
+        let span = snap_span(&doc.article.text, span)?;
+        let mut after = doc.pending.clone();
+        if let Some(s) = after.suggestions.iter_mut().find(|s| s.id == id) {
+            s.start = span.start;
+            s.end = span.end;
+        }
+        after.suggestions.sort_by_key(|s| (s.start, s.end, s.id));
+        Ok(Edit::ReviseSuggestions {
+            article: article_id.to_owned(),
+            before: doc.pending.clone(),
+            after,
+        })
     }
 }
 

@@ -14,6 +14,7 @@ pub mod palette;
 pub mod review;
 pub mod search;
 pub mod start;
+pub mod suggestions;
 pub mod toolbar;
 
 /// In a wrapping row, start a new row unless `width` points are left on this one (a

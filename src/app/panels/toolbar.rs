@@ -90,6 +90,8 @@ pub fn menu_ui(ui: &mut Ui, m: &MenuContext<'_>, commands: &mut Vec<Command>) {
             item(ui, &Command::FindPrevious, m.has_article, commands);
             item(ui, &Command::SearchDataset, m.has_article, commands);
             ui.separator();
+            item(ui, &Command::Suggest, m.has_article, commands);
+            ui.separator();
             item(ui, &Command::DeleteAnnotation, m.has_selected, commands);
             item(ui, &Command::StartLink, m.has_selected, commands);
             item(ui, &Command::GrowStart, m.has_selected, commands);
@@ -129,6 +131,7 @@ pub fn menu_ui(ui: &mut Ui, m: &MenuContext<'_>, commands: &mut Vec<Command>) {
             item(ui, &Command::ZoomReset, true, commands);
             item(ui, &Command::ToggleTheme, true, commands);
             item(ui, &Command::ToggleReflow, true, commands);
+            item(ui, &Command::ToggleSuggestOnOpen, true, commands);
             ui.separator();
             item(ui, &Command::NextArticle, m.has_article, commands);
             item(ui, &Command::PreviousArticle, m.has_article, commands);
