@@ -251,12 +251,7 @@ impl GlossApp {
         if n == 0 {
             return;
         }
-        let next = match (self.find.current, forward) {
-            (None, true) => 0,
-            (None, false) => n - 1,
-            (Some(i), true) => (i + 1) % n,
-            (Some(i), false) => (i + n - 1) % n,
-        };
+        let next = super::step_index(self.find.current, n, forward);
         self.find.current = Some(next);
         if let Some(range) = self.find.matches.get(next).cloned()
             && let Some(reader) = self.current_reader()

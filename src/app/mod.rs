@@ -33,6 +33,17 @@ use relations::RelationCommand;
 pub use state::{AppOptions, GlossApp, Settings};
 use suggestions::SuggestionCommand;
 
+/// The next (or previous) of `n` items after `current`, wrapping around; the first (or
+/// last) when there is no current one. `n` must not be 0.
+pub(crate) fn step_index(current: Option<usize>, n: usize, forward: bool) -> usize {
+    match (current, forward) {
+        (None, true) => 0,
+        (None, false) => n.saturating_sub(1),
+        (Some(i), true) => (i + 1) % n.max(1),
+        (Some(i), false) => (i + n.max(1) - 1) % n.max(1),
+    }
+}
+
 /// Frames rendered before `--screenshot` captures the window.
 const SCREENSHOT_FRAMES: u32 = 10;
 

@@ -272,12 +272,7 @@ impl GlossApp {
                 if n == 0 {
                     return;
                 }
-                let next = match (self.search.current, forward) {
-                    (None, true) => 0,
-                    (None, false) => n - 1,
-                    (Some(i), true) => (i + 1) % n,
-                    (Some(i), false) => (i + n - 1) % n,
-                };
+                let next = super::step_index(self.search.current, n, forward);
                 self.show_result(next);
             }
             SearchCommand::Show(n) => self.show_result(n),

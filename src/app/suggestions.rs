@@ -242,12 +242,7 @@ impl GlossApp {
             .focused
             .and_then(|f| order.iter().position(|&id| id == f));
         let n = order.len();
-        let next = match (at, forward) {
-            (None, true) => 0,
-            (None, false) => n - 1,
-            (Some(i), true) => (i + 1) % n,
-            (Some(i), false) => (i + n - 1) % n,
-        };
+        let next = super::step_index(at, n, forward);
         self.focus_suggestion(order.get(next).copied());
     }
 

@@ -499,11 +499,7 @@ impl Edit {
                 before,
                 after,
             } => {
-                let doc = session
-                    .documents
-                    .iter_mut()
-                    .find(|d| d.article.id == *article)
-                    .ok_or_else(|| EditError::NoArticle(article.clone()))?;
+                let doc = document_mut(session, article)?;
                 if doc.article.info() != *before {
                     return Err(EditError::ArticleMismatch(article.clone()));
                 }
@@ -516,11 +512,7 @@ impl Edit {
                 before,
                 after,
             } => {
-                let doc = session
-                    .documents
-                    .iter_mut()
-                    .find(|d| d.article.id == *article)
-                    .ok_or_else(|| EditError::NoArticle(article.clone()))?;
+                let doc = document_mut(session, article)?;
                 if doc.pending != *before {
                     return Err(EditError::ArticleMismatch(article.clone()));
                 }
@@ -919,6 +911,18 @@ fn same_document(a: &Document, b: &Document) -> bool {
                     .iter()
                     .zip(b.annotations.iter())
                     .all(|(x, y)| x.same_record(y))))
+}
+
+/// The document of `article`, to change.
+fn document_mut<'a>(
+    session: &'a mut Session,
+    article: &str,
+) -> Result<&'a mut Document, EditError> {
+    session
+        .documents
+        .iter_mut()
+        .find(|d| d.article.id == article)
+        .ok_or_else(|| EditError::NoArticle(article.to_owned()))
 }
 
 /// Builders for the common edits; they read the session and change nothing.
