@@ -1289,3 +1289,143 @@ fn conll_export_is_iob2_and_counts_what_it_leaves_out() {
         "{said}"
     );
 }
+
+/// An article with a quote and its speaker, a claim with figures and a plain sentence.
+const SUGGEST_ARTICLE: &str = "Harbour vote\n\n\
+“We are ready to start the works,” said Mayor Ana Ruiz on Monday.\n\n\
+The new bridge cost €4.2 million, 30% more than planned, according to council figures.\n\n\
+What a lovely morning it was.\n";
+
+#[test]
+fn suggest_prints_json_with_code_point_offsets_speakers_and_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("vote.txt"), SUGGEST_ARTICLE).unwrap();
+    let out = gloss(dir.path(), &["suggest", "vote.txt"]);
+    assert_code(&out, 0);
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["offset_unit"], "codepoint");
+    let article = &json["articles"][0];
+    assert_eq!(article["id"], "vote");
+    assert!(article["source"].as_str().unwrap().ends_with("vote.txt"));
+    assert_eq!(article["text_sha256"].as_str().unwrap().len(), 64);
+    let suggestions = article["suggestions"].as_array().unwrap();
+    let chars: Vec<char> = SUGGEST_ARTICLE.chars().collect();
+    for s in suggestions {
+        // Offsets are code points: the text is exactly those chars of the file.
+        let (start, end) = (
+            s["start"].as_u64().unwrap() as usize,
+            s["end"].as_u64().unwrap() as usize,
+        );
+        let expected: String = chars[start..end].iter().collect();
+        assert_eq!(s["text"], expected.as_str());
+        let score = s["score"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&score), "{s}");
+        assert!(!s["reason"].as_str().unwrap().is_empty(), "{s}");
+    }
+    let quote = suggestions
+        .iter()
+        .find(|s| s["label"] == "quote")
+        .expect("the quote is suggested");
+    assert!(
+        quote["text"]
+            .as_str()
+            .unwrap()
+            .contains("We are ready to start the works")
+    );
+    assert!(
+        quote["attributes"]["speaker"]
+            .as_str()
+            .unwrap()
+            .contains("Ana Ruiz"),
+        "{quote}"
+    );
+    let to = quote["relations"][0]["to"].as_u64().unwrap() as usize;
+    assert_eq!(quote["relations"][0]["type"], "speaker");
+    assert_eq!(suggestions[to]["label"], "source");
+    assert!(
+        suggestions[to]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Ana Ruiz")
+    );
+    let claim = suggestions
+        .iter()
+        .find(|s| s["label"] == "claim" && s["text"].as_str().unwrap().contains("€4.2 million"))
+        .expect("the figures are a claim");
+    let plain = suggestions
+        .iter()
+        .find(|s| s["text"].as_str().unwrap().contains("lovely morning"));
+    assert!(
+        plain.is_none_or(|p| p["score"].as_f64() < claim["score"].as_f64()),
+        "{plain:?}"
+    );
+    // Only the kinds asked for, only above the score asked for.
+    let out = gloss(dir.path(), &["suggest", "--labels", "claim", "vote.txt"]);
+    assert_code(&out, 0);
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let labels: BTreeSet<String> = json["articles"][0]["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["label"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(labels, BTreeSet::from(["claim".to_owned()]));
+    let out = gloss(dir.path(), &["suggest", "--min-score", "1.5", "vote.txt"]);
+    assert_one_error_line(&out, "1.5");
+}
+
+#[test]
+fn suggest_into_a_session_stores_pending_suggestions_and_never_offers_a_rejected_one_again() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("vote.txt"), SUGGEST_ARTICLE).unwrap();
+    assert_code(&gloss(dir.path(), &["new", "-o", "s.ron", "vote.txt"]), 0);
+    let out = gloss(dir.path(), &["suggest", "s.ron", "-o", "pending.ron"]);
+    assert_code(&out, 0);
+    let loaded = gloss::formats::load_session(&dir.path().join("pending.ron")).unwrap();
+    let doc = &loaded.session.documents[0];
+    assert!(
+        doc.annotations.is_empty(),
+        "suggestions are not annotations"
+    );
+    assert!(!doc.pending.suggestions.is_empty());
+    // Reject one, save, and suggest again into that session.
+    let mut session = loaded.session;
+    let first = session.documents[0].pending.suggestions[0].clone();
+    let reject = session.reject_suggestions("vote", &[first.id]).unwrap();
+    let mut history = gloss::model::History::default();
+    history.apply(&mut session, reject).unwrap();
+    gloss::formats::save_session(&session, &dir.path().join("reviewed.ron")).unwrap();
+    // Refuses to replace a file without --force.
+    let out = gloss(
+        dir.path(),
+        &["suggest", "reviewed.ron", "-o", "reviewed.ron"],
+    );
+    assert_one_error_line(&out, "reviewed.ron");
+    let out = gloss(
+        dir.path(),
+        &["suggest", "reviewed.ron", "-o", "reviewed.ron", "--force"],
+    );
+    assert_code(&out, 0);
+    let again = gloss::formats::load_session(&dir.path().join("reviewed.ron")).unwrap();
+    let pending = &again.session.documents[0].pending;
+    assert!(
+        !pending
+            .suggestions
+            .iter()
+            .any(|s| s.label == first.label && s.span() == first.span()),
+        "the rejected suggestion came back"
+    );
+    assert_eq!(pending.rejected.len(), 1);
+    // Label Studio sees them as predictions.
+    let out = gloss(
+        dir.path(),
+        &["export", "--format", "label-studio", "reviewed.ron"],
+    );
+    assert_code(&out, 0);
+    let tasks: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(
+        tasks[0]["predictions"][0]["result"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
+}

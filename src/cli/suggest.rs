@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::{absolute_source, refuse_overwrite, say, write_stdout};
 use crate::formats;
 use crate::formats::export::OFFSET_UNIT;
-use crate::model::suggestion::{Draft, Kinds};
+use crate::model::suggestion::{Draft, Kinds, above};
 use crate::model::{Document, History, Session};
 
 /// What `suggest` was asked for.
@@ -61,7 +61,7 @@ pub(super) fn run(options: &Options<'_>) -> anyhow::Result<ExitCode> {
         .map(|d| {
             let drafts =
                 crate::model::suggestion::drafts_for(d.article.text.as_str(), options.kinds);
-            (d.article.id.clone(), kept(drafts, options.min_score))
+            (d.article.id.clone(), above(drafts, options.min_score))
         })
         .collect();
     let to_session = options
@@ -106,31 +106,6 @@ pub(super) fn run(options: &Options<'_>) -> anyhow::Result<ExitCode> {
         None => write_stdout(&text)?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Drafts scoring at least `min_score`; links to left-out drafts are dropped, the others
-/// renumbered.
-fn kept(drafts: Vec<Draft>, min_score: f32) -> Vec<Draft> {
-    let keep: Vec<bool> = drafts.iter().map(|d| d.score >= min_score).collect();
-    let mut new_index = Vec::with_capacity(drafts.len());
-    let mut n = 0usize;
-    for &k in &keep {
-        new_index.push(k.then_some(n));
-        n += usize::from(k);
-    }
-    drafts
-        .into_iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|(mut d, _)| {
-            d.links = d
-                .links
-                .into_iter()
-                .filter_map(|(kind, to)| new_index.get(to).copied().flatten().map(|to| (kind, to)))
-                .collect();
-            d
-        })
-        .collect()
 }
 
 fn article_json(doc: &Document, drafts: &[Draft]) -> Value {

@@ -18,6 +18,7 @@ pub mod relation;
 pub mod search;
 pub mod session;
 pub mod shared;
+pub mod suggest;
 pub mod suggestion;
 pub mod text;
 pub mod time;

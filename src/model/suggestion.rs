@@ -248,9 +248,38 @@ pub struct Kinds {
     pub spoilers: bool,
 }
 
+/// What the app offers for review: suggestions the engine is less sure of (a sentence
+/// with one weak claim cue) would bury the useful ones.
+pub const REVIEW_MIN_SCORE: f32 = 0.5;
+
+/// Drafts scoring at least `min_score`; links to left-out drafts are dropped, the others
+/// renumbered.
+pub fn above(drafts: Vec<Draft>, min_score: f32) -> Vec<Draft> {
+    let keep: Vec<bool> = drafts.iter().map(|d| d.score >= min_score).collect();
+    let mut new_index = Vec::with_capacity(drafts.len());
+    let mut n = 0usize;
+    for &k in &keep {
+        new_index.push(k.then_some(n));
+        n += usize::from(k);
+    }
+    drafts
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(mut d, _)| {
+            d.links = d
+                .links
+                .into_iter()
+                .filter_map(|(kind, to)| new_index.get(to).copied().flatten().map(|to| (kind, to)))
+                .collect();
+            d
+        })
+        .collect()
+}
+
 /// The engine's suggestions for `text`, as drafts.
-pub fn drafts_for(_text: &str, _kinds: Kinds) -> Vec<Draft> {
-    Vec::new()
+pub fn drafts_for(text: &str, kinds: Kinds) -> Vec<Draft> {
+    super::suggest::suggest(text, kinds)
 }
 
 /// Builders for suggestion edits; they read the session and change nothing but id

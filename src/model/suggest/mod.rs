@@ -1,0 +1,240 @@
+//! The suggestion engine: quotes with their speakers, check-worthy claims and spoilers,
+//! found offline by rules over the text alone (nothing to download, no server). Pure:
+//! text in, [`Draft`]s out, in chars like every span of the model.
+
+mod claims;
+mod lexicon;
+mod quotes;
+mod sentences;
+mod spoilers;
+mod tokens;
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+pub use claims::{ClaimScore, score as claim_score};
+pub use lexicon::{speech_lemma_count, speech_verb};
+pub use quotes::{Quote, Speaker, quotes};
+pub use sentences::sentences;
+pub use spoilers::{Spoiler, spoilers};
+
+use super::suggestion::{Draft, Kinds};
+
+/// Claims scoring below this are not suggested at all (a sentence with no cue).
+pub const CLAIM_FLOOR: f32 = 0.15;
+
+/// Longest sentence taken as one claim, in bytes (a run-on "sentence" of a text with no
+/// punctuation is not a claim).
+const LONGEST_CLAIM: usize = 2000;
+
+/// A draft in bytes: label, span, score, reason, attributes, links by index.
+type Raw = (
+    String,
+    Range<usize>,
+    f32,
+    String,
+    BTreeMap<String, String>,
+    Vec<(String, usize)>,
+);
+
+/// The engine's suggestions for `text`: quotes (with a `source` draft for each speaker's
+/// name, linked by `speaker`), claims and spoilers, as asked by `kinds`.
+pub fn suggest(text: &str, kinds: Kinds) -> Vec<Draft> {
+    if !(kinds.quotes || kinds.claims || kinds.spoilers) {
+        return Vec::new();
+    }
+    let sentences = sentences(text);
+    // (label, byte span, score, reason, attributes, links)
+    let mut drafts: Vec<Raw> = Vec::new();
+    if kinds.quotes {
+        let found = quotes(text, &sentences);
+        let mut sources: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut source_drafts = Vec::new();
+        let mut quote_drafts = Vec::new();
+        for q in found {
+            let mut attributes = BTreeMap::new();
+            let mut links = Vec::new();
+            if let Some(speaker) = &q.speaker {
+                attributes.insert("speaker".to_owned(), speaker.name.clone());
+                let key = (speaker.mention.start, speaker.mention.end);
+                let at = *sources.entry(key).or_insert_with(|| {
+                    source_drafts.push((speaker.mention.clone(), q.score, speaker.name.clone()));
+                    source_drafts.len() - 1
+                });
+                links.push(("speaker".to_owned(), at));
+            }
+            quote_drafts.push((q.span, q.score, q.reason, attributes, links));
+        }
+        let first_source = quote_drafts.len();
+        for (span, score, reason, attributes, links) in quote_drafts {
+            let links = links
+                .into_iter()
+                .map(|(k, i)| (k, first_source + i))
+                .collect();
+            drafts.push(("quote".into(), span, score, reason, attributes, links));
+        }
+        for (span, score, name) in source_drafts {
+            drafts.push((
+                "source".into(),
+                span,
+                score,
+                format!("speaker of a quote: {name}"),
+                BTreeMap::new(),
+                Vec::new(),
+            ));
+        }
+    }
+    if kinds.claims {
+        for s in &sentences {
+            if s.len() > LONGEST_CLAIM {
+                continue;
+            }
+            let scored = claim_score(&text[s.clone()]);
+            if scored.score < CLAIM_FLOOR {
+                continue;
+            }
+            let reason = if scored.cues.is_empty() {
+                "a statement".to_owned()
+            } else {
+                scored.cues.join(", ")
+            };
+            drafts.push((
+                "claim".into(),
+                s.clone(),
+                scored.score,
+                reason,
+                BTreeMap::new(),
+                Vec::new(),
+            ));
+        }
+    }
+    if kinds.spoilers {
+        for s in spoilers(text, &sentences) {
+            drafts.push((
+                "spoiler".into(),
+                s.span,
+                s.score,
+                s.reason,
+                BTreeMap::new(),
+                Vec::new(),
+            ));
+        }
+    }
+    // Bytes to chars, in one pass over the text.
+    let mut offsets: Vec<usize> = drafts.iter().flat_map(|d| [d.1.start, d.1.end]).collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let chars = chars_at(text, &offsets);
+    let char_of = |byte: usize| chars[offsets.binary_search(&byte).unwrap_or(0)];
+    drafts
+        .into_iter()
+        .map(|(label, span, score, reason, attributes, links)| Draft {
+            label,
+            span: char_of(span.start)..char_of(span.end),
+            score,
+            reason,
+            attributes,
+            links,
+        })
+        .collect()
+}
+
+/// The char index of each byte offset in `sorted` (sorted, on char boundaries).
+fn chars_at(text: &str, sorted: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(sorted.len());
+    let mut chars = 0usize;
+    let mut byte = 0usize;
+    for &target in sorted {
+        chars += text[byte..target].chars().count();
+        byte = target;
+        out.push(chars);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: Kinds = Kinds {
+        quotes: true,
+        claims: true,
+        spoilers: true,
+    };
+
+    fn slice(text: &str, span: &Range<usize>) -> String {
+        text.chars()
+            .skip(span.start)
+            .take(span.end - span.start)
+            .collect()
+    }
+
+    #[test]
+    fn a_quote_links_to_its_speakers_name_in_chars() {
+        let text = "Ça va. “Nous sommes prêts,” a dit la maire. “We are ready,” said Ana Ruiz.";
+        let drafts = suggest(text, ALL);
+        let quote = drafts
+            .iter()
+            .find(|d| d.label == "quote" && slice(text, &d.span).contains("ready"))
+            .unwrap();
+        assert_eq!(slice(text, &quote.span), "“We are ready,”");
+        assert_eq!(quote.attributes["speaker"], "Ana Ruiz");
+        let (kind, to) = &quote.links[0];
+        assert_eq!(kind, "speaker");
+        assert_eq!(drafts[*to].label, "source");
+        assert_eq!(slice(text, &drafts[*to].span), "Ana Ruiz");
+    }
+
+    #[test]
+    fn only_the_kinds_asked_for() {
+        let text = "“We are ready,” said Ana Ruiz. The bridge cost 4 million euros, 30% more.";
+        let claims = suggest(
+            text,
+            Kinds {
+                quotes: false,
+                claims: true,
+                spoilers: false,
+            },
+        );
+        assert!(!claims.is_empty() && claims.iter().all(|d| d.label == "claim"));
+        let none = suggest(
+            text,
+            Kinds {
+                quotes: false,
+                claims: false,
+                spoilers: false,
+            },
+        );
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn any_text_gives_spans_inside_it() {
+        for text in [
+            "",
+            "\"",
+            "“",
+            "«»",
+            "\"\n\n\"",
+            "'",
+            "“a” said",
+            "said “",
+            "Spoilers ahead",
+            "...\n\n...",
+            "“x,” he said",
+            "„“‚‘«»",
+        ] {
+            let len = text.chars().count();
+            for d in suggest(text, ALL) {
+                assert!(
+                    d.span.start <= d.span.end && d.span.end <= len,
+                    "{text:?}: {d:?}"
+                );
+                assert!((0.0..=1.0).contains(&d.score));
+                for (_, to) in &d.links {
+                    assert!(*to < suggest(text, ALL).len());
+                }
+            }
+        }
+    }
+}

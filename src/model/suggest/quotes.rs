@@ -1,0 +1,983 @@
+//! Direct quotations and who said them.
+//!
+//! Quotation marks are paired per style (straight and curly double quotes, « », » «,
+//! „ “, ‘ ’ where they cannot be apostrophes, 「 」), across line breaks of a
+//! hard-wrapped paragraph and across paragraphs that each open with a quotation mark
+//! (one closing mark at the end). The speaker comes from the clause next to the quote:
+//! after it (`," said X`, `," X told Y`, `," X, the director, said`), before it
+//! (`X said: "`, `According to X, "`, `X called it "`), from the words between the parts
+//! of an interrupted quote, or from the previous quote when a paragraph continues it.
+//! Pronouns are taken as the last named person before the quote.
+
+use std::ops::Range;
+
+use super::lexicon::{self, Gender};
+use super::tokens::{Tok, lower, tokens};
+
+/// A quotation found in the text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quote {
+    /// Bytes, quotation marks included.
+    pub span: Range<usize>,
+    /// In [0, 1].
+    pub score: f32,
+    /// Why, for the person.
+    pub reason: String,
+    /// Who said it.
+    pub speaker: Option<Speaker>,
+}
+
+/// A quote's speaker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Speaker {
+    /// The name as the `speaker` attribute gets it (the fullest form in the article).
+    pub name: String,
+    /// The name's mention in the text (bytes) the quote links to.
+    pub mention: Range<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Style {
+    Straight,
+    Curly,
+    Low,
+    French,
+    Reversed,
+    Single,
+    StraightSingle,
+    Corner,
+    WhiteCorner,
+}
+
+/// A pair of quotation marks.
+#[derive(Clone, Debug)]
+struct Raw {
+    /// Byte of the opening mark.
+    open: usize,
+    /// Byte after the closing mark.
+    end: usize,
+    /// Where the quoted words are (between the marks).
+    inner: Range<usize>,
+    /// Runs over more than one paragraph.
+    paragraphs: usize,
+}
+
+fn opens_here(prev: Option<char>) -> bool {
+    prev.is_none_or(|p| {
+        p.is_whitespace()
+            || matches!(
+                p,
+                '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | '“' | '"' | '«' | '„'
+            )
+    })
+}
+
+fn closes_here(next: Option<char>) -> bool {
+    next.is_none_or(|n| !n.is_alphanumeric())
+}
+
+/// The opening mark that continues a quote of `style` in a new paragraph.
+fn continues_style(style: Style, c: char) -> bool {
+    match style {
+        Style::Straight | Style::Curly => matches!(c, '"' | '“'),
+        Style::Low => c == '„',
+        Style::French => c == '«',
+        Style::Reversed => c == '»',
+        Style::Single => c == '‘',
+        Style::StraightSingle => c == '\'',
+        Style::Corner => c == '「',
+        Style::WhiteCorner => c == '『',
+    }
+}
+
+/// Pairs of quotation marks in `text`, in order.
+fn pairs(text: &str) -> Vec<Raw> {
+    let mut out = Vec::new();
+    // (style, opening byte, paragraphs so far)
+    let mut open: Option<(Style, usize, usize)> = None;
+    let mut skip_until = 0usize;
+    let mut prev: Option<char> = None;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next = iter.peek().map(|&(_, n)| n);
+        if i < skip_until {
+            prev = Some(c);
+            continue;
+        }
+        let after = i + c.len_utf8();
+        if c == '\n' {
+            if let Some((style, at, paragraphs)) = open {
+                open = line_break(text, i, style).map(|(cont, skip)| {
+                    skip_until = skip;
+                    (style, at, paragraphs + usize::from(cont))
+                });
+            }
+            prev = Some(c);
+            continue;
+        }
+        let next_is_word = next.is_some_and(|n| !n.is_whitespace());
+        let mut close = |open: &mut Option<(Style, usize, usize)>, at: usize, paragraphs| {
+            out.push(Raw {
+                open: at,
+                end: after,
+                inner: at + text[at..].chars().next().map_or(1, char::len_utf8)..i,
+                paragraphs,
+            });
+            *open = None;
+        };
+        match (open, c) {
+            (None, '"') if next_is_word && opens_here(prev) => {
+                open = Some((Style::Straight, i, 1));
+            }
+            (Some((Style::Straight, at, p)), '"') => close(&mut open, at, p),
+            (None, '“') if next_is_word => open = Some((Style::Curly, i, 1)),
+            (Some((Style::Low, at, p)), '“' | '”') => close(&mut open, at, p),
+            (Some((Style::Curly, at, p)), '”') => close(&mut open, at, p),
+            // A curly quote closed with an opening mark by mistake.
+            (Some((Style::Curly, at, p)), '“')
+                if prev.is_some_and(|p| !p.is_whitespace()) && closes_here(next) =>
+            {
+                close(&mut open, at, p);
+            }
+            (None, '„') if next_is_word => open = Some((Style::Low, i, 1)),
+            (None, '«') => open = Some((Style::French, i, 1)),
+            (Some((Style::French, at, p)), '»') => close(&mut open, at, p),
+            (None, '»') if next_is_word && opens_here(prev) => {
+                open = Some((Style::Reversed, i, 1));
+            }
+            (Some((Style::Reversed, at, p)), '«') => close(&mut open, at, p),
+            (None, '‘') if next_is_word && opens_here(prev) => {
+                open = Some((Style::Single, i, 1));
+            }
+            (Some((Style::Single, at, p)), '’')
+                if prev.is_some_and(|p| !p.is_whitespace()) && closes_here(next) =>
+            {
+                close(&mut open, at, p);
+            }
+            (None, '\'')
+                if next.is_some_and(char::is_alphabetic)
+                    && prev.is_none_or(char::is_whitespace) =>
+            {
+                open = Some((Style::StraightSingle, i, 1));
+            }
+            (Some((Style::StraightSingle, at, p)), '\'')
+                if prev.is_some_and(|p| !p.is_whitespace() && p != 's') && closes_here(next) =>
+            {
+                close(&mut open, at, p);
+            }
+            (None, '「') => open = Some((Style::Corner, i, 1)),
+            (Some((Style::Corner, at, p)), '」') => close(&mut open, at, p),
+            (None, '『') => open = Some((Style::WhiteCorner, i, 1)),
+            (Some((Style::WhiteCorner, at, p)), '』') => close(&mut open, at, p),
+            _ => {}
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+/// What an open quote does at the line break at byte `at`: `Some((true, skip))` when the
+/// next paragraph opens with the quote's mark again (a multi-paragraph quote; `skip` is
+/// past that mark), `Some((false, 0))` when the line break is inside a hard-wrapped
+/// paragraph, `None` when the quote was never closed.
+fn line_break(text: &str, at: usize, style: Style) -> Option<(bool, usize)> {
+    let rest = &text[at..];
+    let gap = rest.len() - rest.trim_start().len();
+    let newlines = rest[..gap].matches('\n').count();
+    let next = rest[gap..].chars().next()?;
+    if continues_style(style, next) {
+        return Some((true, at + gap + next.len_utf8()));
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let line = text[line_start..at].trim_end();
+    let ends = line.ends_with(['.', '!', '?', ':', '"', '”', '»']);
+    (newlines == 1 && !ends && line.chars().count() >= 40).then_some((false, 0))
+}
+
+/// Every direct quotation in `text` with its speaker. `sentences` are the text's
+/// sentences (byte ranges, in order).
+pub fn quotes(text: &str, sentences: &[Range<usize>]) -> Vec<Quote> {
+    let raws: Vec<Raw> = pairs(text)
+        .into_iter()
+        .filter(|r| !is_title_or_term(text, r))
+        .collect();
+    let quoted: Vec<Range<usize>> = raws.iter().map(|r| r.open..r.end).collect();
+    let mut out: Vec<Quote> = Vec::with_capacity(raws.len());
+    let mut last_speaker: Option<(usize, Speaker)> = None;
+    for (n, raw) in raws.iter().enumerate() {
+        let inner = text[raw.inner.clone()].trim();
+        let words = inner.split_whitespace().count();
+        let next_open = raws.get(n + 1).map_or(text.len(), |r| r.open);
+        let prev_end = if n == 0 { 0 } else { raws[n - 1].end };
+        let ctx = Context {
+            text,
+            sentences,
+            quoted: &quoted,
+        };
+        let found = ctx
+            .after(raw, inner, next_open)
+            .or_else(|| ctx.before(raw, prev_end))
+            .or_else(|| ctx.next_sentence(raw, next_open));
+        // An interrupted quote: the second part takes the first part's speaker.
+        let interrupted = n > 0
+            && out.last().is_some_and(|q| q.speaker.is_some())
+            && same_sentence_gap(text, raws[n - 1].end, raw.open);
+        let (speaker, score, reason) = match found {
+            Some(found) => {
+                let (speaker, how) = ctx.speaker(&found, raw.open, &out);
+                let score = match how {
+                    How::Named => 0.95,
+                    How::Pronoun => 0.85,
+                    How::Unresolved => 0.8,
+                };
+                (speaker, score, found.reason)
+            }
+            None if interrupted => {
+                let prev = out.last().and_then(|q| q.speaker.clone());
+                let name = prev.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+                (prev, 0.9, format!("second part of a quote by {name}"))
+            }
+            None => match &last_speaker {
+                Some((end, speaker))
+                    if starts_paragraph(text, raw.open) && raw.open - end < 1500 =>
+                {
+                    (
+                        Some(speaker.clone()),
+                        0.7,
+                        format!("continues the quotes of {}", speaker.name),
+                    )
+                }
+                _ if words >= 8 => (None, 0.6, "quotation with no speaker found".into()),
+                _ if words >= 4 => (None, 0.4, "short quotation with no speaker".into()),
+                _ => continue,
+            },
+        };
+        if let Some(s) = &speaker {
+            last_speaker = Some((raw.end, s.clone()));
+        }
+        let reason = if raw.paragraphs > 1 {
+            format!("{reason}; runs over {} paragraphs", raw.paragraphs)
+        } else {
+            reason
+        };
+        out.push(Quote {
+            span: raw.open..raw.end,
+            score,
+            reason,
+            speaker,
+        });
+    }
+    out
+}
+
+/// A titled work or a term in quotation marks (`the film "The Long Night"`, `so-called
+/// "reforms"`): a few words, no sentence punctuation, every word capitalised or only one
+/// or two words.
+fn is_title_or_term(text: &str, raw: &Raw) -> bool {
+    let inner = text[raw.inner.clone()].trim();
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    if words.is_empty() {
+        return true;
+    }
+    let punctuated = inner.ends_with(['.', ',', '!', '?', '…', ';', ':']);
+    if punctuated || words.len() > 6 {
+        return false;
+    }
+    let all_caps = words
+        .iter()
+        .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()));
+    // The words after the quote: a speech verb right after says it was said.
+    let after = text[raw.end..].trim_start_matches([',', ' ', '—', '–']);
+    let said_after = after
+        .split_whitespace()
+        .take(3)
+        .any(|w| lexicon::speech_verb(w.trim_matches(|c: char| !c.is_alphanumeric())).is_some());
+    !said_after && (all_caps || words.len() <= 2)
+}
+
+/// True when the text between two quotes is short and keeps to one sentence (`," she
+/// said, "`), or is a short attribution sentence.
+fn same_sentence_gap(text: &str, from: usize, to: usize) -> bool {
+    let gap = &text[from..to];
+    gap.len() <= 80 && !gap.contains('\n')
+}
+
+fn starts_paragraph(text: &str, at: usize) -> bool {
+    text[..at]
+        .chars()
+        .rev()
+        .find(|c| !matches!(c, ' ' | '\t'))
+        .is_none_or(|c| c == '\n')
+}
+
+/// A speaker's noun phrase next to a speech verb.
+#[derive(Clone, Debug)]
+struct Found {
+    /// Bytes of the noun phrase.
+    np: Range<usize>,
+    reason: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum How {
+    Named,
+    Pronoun,
+    Unresolved,
+}
+
+struct Context<'a> {
+    text: &'a str,
+    sentences: &'a [Range<usize>],
+    /// Every quotation's span (names inside quotes are not antecedents).
+    quoted: &'a [Range<usize>],
+}
+
+impl Context<'_> {
+    /// The sentence holding byte `at`.
+    fn sentence_at(&self, at: usize) -> Option<Range<usize>> {
+        let i = self.sentences.partition_point(|s| s.start <= at);
+        let s = self.sentences.get(i.checked_sub(1)?)?;
+        (at < s.end).then(|| s.clone())
+    }
+
+    /// `," said X`, `," X said`, `," X, the director, said`, `," according to X`.
+    fn after(&self, raw: &Raw, inner: &str, next_open: usize) -> Option<Found> {
+        let ends_sentence = inner.ends_with(['.', '…']) && !inner.ends_with("...");
+        if ends_sentence {
+            return None;
+        }
+        let last_mark = raw.end - 1;
+        let sentence = self.sentence_at(last_mark)?;
+        let end = sentence.end.min(next_open).min(raw.end + 240);
+        if end <= raw.end {
+            return None;
+        }
+        let toks = tokens(self.text, raw.end..end);
+        self.attribution_after(&toks, "after the quote")
+    }
+
+    /// A short next sentence naming the speaker: `"We will win." Ruiz said.`
+    fn next_sentence(&self, raw: &Raw, next_open: usize) -> Option<Found> {
+        let i = self.sentences.partition_point(|s| s.start < raw.end);
+        let s = self.sentences.get(i)?;
+        if s.start > raw.end + 3 || s.end > next_open || self.text[raw.end..s.start].contains('\n')
+        {
+            return None;
+        }
+        let toks = tokens(self.text, s.clone());
+        if toks.iter().filter(|t| t.word).count() > 6 {
+            return None;
+        }
+        self.attribution_after(&toks, "in the next sentence")
+    }
+
+    fn attribution_after(&self, toks: &[Tok], place: &str) -> Option<Found> {
+        let text = self.text;
+        let first = toks
+            .iter()
+            .position(|t| t.word || !matches!(t.text(text), "," | "—" | "–" | "-"))?;
+        let toks = &toks[first..];
+        if toks.first().is_some_and(|t| !t.word) {
+            return None;
+        }
+        // "according to X"
+        if toks.len() > 2 && lower(text, toks[0]) == "according" && lower(text, toks[1]) == "to" {
+            let np = np_forward(text, toks, 2)?;
+            return Some(Found {
+                np,
+                reason: format!("\"according to\" {place}"),
+            });
+        }
+        let limit = toks.len().min(10);
+        let verb = (0..limit).find(|&i| {
+            let t = toks[i];
+            if !t.word {
+                return false;
+            }
+            t.lowercase(text) && lexicon::speech_verb(t.text(text)).is_some()
+        })?;
+        // No sentence punctuation before the verb.
+        if toks[..verb]
+            .iter()
+            .any(|t| !t.word && matches!(t.text(text), "." | "!" | "?" | ";" | ":"))
+        {
+            return None;
+        }
+        let form = toks[verb].text(text);
+        let reason = format!("speech verb \"{form}\" {place}");
+        if verb == 0 || (verb == 1 && lexicon::is_in(lexicon::AUXILIARIES, toks[0].text(text))) {
+            let np = np_forward(text, toks, verb + 1)?;
+            return Some(Found { np, reason });
+        }
+        let np = np_backward(text, toks, 0, verb)?;
+        Some(Found { np, reason })
+    }
+
+    /// `X said: "`, `X told reporters that "`, `According to X, "`, `As X put it, "`,
+    /// `X called the plan "`.
+    fn before(&self, raw: &Raw, prev_end: usize) -> Option<Found> {
+        let text = self.text;
+        let sentence = self.sentence_at(raw.open)?;
+        let mut start = sentence.start.max(prev_end);
+        if start >= raw.open {
+            // "Ana Ruiz said:" on its own line before the quote's paragraph.
+            let i = self.sentences.partition_point(|s| s.end <= raw.open);
+            let previous = self.sentences.get(i.checked_sub(1)?)?;
+            let between = &text[previous.end..raw.open];
+            if !text[previous.clone()].ends_with(':')
+                || previous.start < prev_end
+                || !between.trim().is_empty()
+            {
+                return None;
+            }
+            start = previous.start;
+        }
+        let toks = tokens(text, start..raw.open);
+        // "According to X," / "As X put it,"
+        if toks.len() > 2 && lower(text, toks[0]) == "according" && lower(text, toks[1]) == "to" {
+            let np = np_forward(text, &toks, 2)?;
+            return Some(Found {
+                np,
+                reason: "\"according to\" before the quote".into(),
+            });
+        }
+        if toks.len() > 3
+            && lower(text, toks[0]) == "as"
+            && let Some(put) = toks.iter().position(|t| lower(text, *t) == "put")
+            && put > 1
+        {
+            return Some(Found {
+                np: toks[1].start..toks[put - 1].end,
+                reason: "\"as … put it\" before the quote".into(),
+            });
+        }
+        let verb = (0..toks.len()).rev().find(|&i| {
+            let t = toks[i];
+            t.lowercase(text) && lexicon::speech_verb(t.text(text)).is_some()
+        })?;
+        let form = toks[verb].text(text);
+        let np = np_backward(text, &toks, 0, verb)?;
+        Some(Found {
+            np,
+            reason: format!("speech verb \"{form}\" before the quote"),
+        })
+    }
+
+    /// The speaker named by `found`: pronouns are taken as the last named person before
+    /// `at`, a surname alone as the fullest form of that name in the article.
+    fn speaker(&self, found: &Found, at: usize, earlier: &[Quote]) -> (Option<Speaker>, How) {
+        let np_text = &self.text[found.np.clone()];
+        if let Some(gender) = lexicon::pronoun(np_text) {
+            if np_text.eq_ignore_ascii_case("it") {
+                return (None, How::Unresolved);
+            }
+            return match self.antecedent(found.np.start.min(at), gender, earlier) {
+                Some(s) => (Some(s), How::Pronoun),
+                None => (None, How::Unresolved),
+            };
+        }
+        let toks = tokens(self.text, found.np.clone());
+        let named = toks.iter().any(|t| is_name_word(self.text, *t));
+        let name = if named {
+            self.fullest(&strip_titles(np_text), earlier)
+        } else {
+            np_text.to_owned()
+        };
+        (
+            Some(Speaker {
+                name,
+                mention: found.np.clone(),
+            }),
+            if named { How::Named } else { How::Unresolved },
+        )
+    }
+
+    /// The fullest earlier form of a name: `Ruiz` → `Ana Ruiz` when a quote already had
+    /// her as speaker.
+    fn fullest(&self, name: &str, earlier: &[Quote]) -> String {
+        let last = name.split_whitespace().last().unwrap_or(name);
+        earlier
+            .iter()
+            .rev()
+            .filter_map(|q| q.speaker.as_ref())
+            .find(|s| s.name.len() > name.len() && s.name.split_whitespace().last() == Some(last))
+            .map_or_else(|| name.to_owned(), |s| s.name.clone())
+    }
+
+    /// The last named person before `at` (outside quotations) that agrees with a
+    /// pronoun; earlier speakers count as named persons.
+    fn antecedent(&self, at: usize, gender: Gender, earlier: &[Quote]) -> Option<Speaker> {
+        let text = self.text;
+        let from = at.saturating_sub(1500);
+        let from = (from..at).find(|&b| text.is_char_boundary(b)).unwrap_or(at);
+        let mut best: Option<Speaker> = None;
+        for sentence in self.sentences_between(from, at) {
+            let toks = tokens(text, sentence.start.max(from)..sentence.end.min(at));
+            let known: Vec<&str> = earlier
+                .iter()
+                .filter_map(|q| q.speaker.as_ref())
+                .filter_map(|s| s.name.split_whitespace().last())
+                .collect();
+            for run in person_runs(text, &toks, &known) {
+                let span = run.clone();
+                if self
+                    .quoted
+                    .iter()
+                    .any(|q| q.start <= span.start && span.end <= q.end)
+                {
+                    continue;
+                }
+                let titles = &toks;
+                let title_gender = titles
+                    .iter()
+                    .filter(|t| t.start >= span.start.saturating_sub(12) && t.end <= span.end)
+                    .find_map(|t| {
+                        let w = t.text(text);
+                        if lexicon::is_in(lexicon::MALE_TITLES, w) {
+                            Some(Gender::Male)
+                        } else if lexicon::is_in(lexicon::FEMALE_TITLES, w) {
+                            Some(Gender::Female)
+                        } else {
+                            None
+                        }
+                    });
+                let agrees = !matches!(
+                    (gender, title_gender),
+                    (Gender::Male, Some(Gender::Female)) | (Gender::Female, Some(Gender::Male))
+                );
+                if agrees {
+                    let name = &text[span.clone()];
+                    best = Some(Speaker {
+                        name: self.fullest(&strip_titles(name), earlier),
+                        mention: span,
+                    });
+                }
+            }
+        }
+        best.or_else(|| {
+            earlier
+                .iter()
+                .rev()
+                .find_map(|q| q.speaker.clone())
+                .filter(|s| s.mention.start >= from)
+        })
+    }
+
+    fn sentences_between(&self, from: usize, to: usize) -> impl Iterator<Item = &Range<usize>> {
+        let first = self.sentences.partition_point(|s| s.end <= from);
+        self.sentences[first..]
+            .iter()
+            .take_while(move |s| s.start < to)
+    }
+}
+
+/// A capitalised word that can be part of a name (not a title, not a capitalised
+/// pronoun or determiner at the start of a sentence).
+fn is_name_word(text: &str, t: Tok) -> bool {
+    t.capitalised(text)
+        && !lexicon::is_in(lexicon::TITLES, t.text(text))
+        && !lexicon::is_in(lexicon::NOT_PERSON, t.text(text))
+}
+
+/// A name without its leading titles (`Mayor Ana Ruiz` → `Ana Ruiz`), unless it is only
+/// titles.
+fn strip_titles(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let first = words
+        .iter()
+        .position(|w| !lexicon::is_in(lexicon::TITLES, w))
+        .unwrap_or(0);
+    words[first..].join(" ")
+}
+
+/// Runs of capitalised words that look like a person's name: two or more words, or one
+/// after a title; none of them a day, month, place or institution word. Byte ranges.
+fn person_runs(text: &str, toks: &[Tok], known: &[&str]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !toks[i].capitalised(text) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut j = i;
+        while j < toks.len()
+            && (toks[j].capitalised(text)
+                || (j > start
+                    && j + 1 < toks.len()
+                    && toks[j + 1].capitalised(text)
+                    && matches!(
+                        lower(text, toks[j]).as_str(),
+                        "de" | "van" | "von" | "bin" | "al" | "da" | "del" | "la" | "le" | "di"
+                    )))
+        {
+            j += 1;
+        }
+        // Capitalised function words at the start of a sentence ("For Quell, ...").
+        let mut first = start;
+        while first < j && lexicon::is_in(lexicon::NOT_PERSON, toks[first].text(text)) {
+            first += 1;
+        }
+        let run = &toks[first..j];
+        if run.is_empty() {
+            i = j.max(i + 1);
+            continue;
+        }
+        let titled = run
+            .iter()
+            .take_while(|t| lexicon::is_in(lexicon::TITLES, t.text(text)))
+            .count();
+        let names = &run[titled..];
+        let blocked = names
+            .iter()
+            .any(|t| lexicon::is_in(lexicon::NOT_PERSON, t.text(text)));
+        let surname = |t: &Tok| {
+            let w = t.text(text);
+            let w = w
+                .strip_suffix("'s")
+                .or_else(|| w.strip_suffix("’s"))
+                .unwrap_or(w);
+            known.contains(&w)
+        };
+        let enough = (titled > 0 && !names.is_empty())
+            || names.len() >= 2
+            || (names.len() == 1 && surname(&names[0]));
+        if enough && !blocked && names.len() <= 4 {
+            let last = run[run.len() - 1];
+            let word = last.text(text);
+            let possessive = ["'s", "’s"]
+                .iter()
+                .find(|p| word.ends_with(*p) && word.len() > p.len())
+                .map_or(0, |p| p.len());
+            out.push(run[0].start..last.end - possessive);
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+/// The speaker's noun phrase after a verb: `said Mayor Ana Ruiz on Monday` → `Mayor Ana
+/// Ruiz`; `said the mayor of the town, Ana Ruiz` → `Ana Ruiz`.
+fn np_forward(text: &str, toks: &[Tok], from: usize) -> Option<Range<usize>> {
+    let mut end = None;
+    let mut i = from;
+    while i < toks.len() && i - from < 10 {
+        let t = toks[i];
+        if !t.word {
+            break;
+        }
+        let w = lower(text, t);
+        let stop = lexicon::is_in(lexicon::NP_STOP, &w)
+            || (t.lowercase(text) && w.len() > 4 && w.ends_with("ly"))
+            || (i > from && t.lowercase(text) && lexicon::speech_verb(&w).is_some());
+        if stop {
+            break;
+        }
+        end = Some(i);
+        i += 1;
+    }
+    let end = end?;
+    let np = &toks[from..=end];
+    let has_name = np.iter().any(|t| is_name_word(text, *t));
+    // An appositive name after a role: "the mayor of the town, Ana Ruiz".
+    if !has_name
+        && toks.get(end + 1).is_some_and(|t| t.text(text) == ",")
+        && toks.get(end + 2).is_some_and(|t| t.capitalised(text))
+    {
+        let runs = person_runs(text, &toks[end + 2..toks.len().min(end + 7)], &[]);
+        if let Some(run) = runs.first().filter(|r| r.start == toks[end + 2].start) {
+            return Some(run.clone());
+        }
+    }
+    Some(np[0].start..np[np.len() - 1].end)
+}
+
+/// The speaker's noun phrase before a verb at `verb`: `Mayor Ana Ruiz has said` →
+/// `Mayor Ana Ruiz`; `Ruiz, the mayor, said` → `Ruiz`.
+fn np_backward(text: &str, toks: &[Tok], lo: usize, verb: usize) -> Option<Range<usize>> {
+    let mut j = verb;
+    while j > lo && toks[j - 1].word && {
+        let w = lower(text, toks[j - 1]);
+        lexicon::is_in(lexicon::AUXILIARIES, &w)
+            || (toks[j - 1].lowercase(text) && w.len() > 4 && w.ends_with("ly"))
+    } {
+        j -= 1;
+    }
+    // "Ruiz, the mayor, said" / "Ruiz, 45, said": skip the appositive.
+    if j > lo && toks[j - 1].text(text) == "," {
+        let mut k = j - 1;
+        while k > lo
+            && toks[k - 1].text(text) != ","
+            && (toks[k - 1].word || toks[k - 1].text(text) == "'")
+        {
+            k -= 1;
+        }
+        if k > lo && toks[k - 1].text(text) == "," && j - 1 - k <= 8 {
+            // "Its transport minister, Ivo Brandt, wrote": the name, not the role.
+            let appositive = &toks[k..j - 1];
+            let role_before = toks[lo..k - 1]
+                .iter()
+                .rev()
+                .take_while(|t| t.word)
+                .all(|t| !is_name_word(text, *t));
+            if role_before
+                && let Some(run) = person_runs(text, appositive, &[]).into_iter().find(|r| {
+                    r.start == appositive[0].start && r.end == appositive[appositive.len() - 1].end
+                })
+            {
+                return Some(run);
+            }
+            j = k - 1;
+        } else {
+            return None;
+        }
+    }
+    let end = j;
+    let mut s = j;
+    while s > lo && end - s < 8 {
+        let t = toks[s - 1];
+        if !t.word {
+            break;
+        }
+        let w = lower(text, t);
+        let boundary = matches!(
+            w.as_str(),
+            "and"
+                | "but"
+                | "that"
+                | "which"
+                | "who"
+                | "when"
+                | "while"
+                | "because"
+                | "as"
+                | "if"
+                | "so"
+                | "where"
+                | "after"
+                | "before"
+                | "since"
+                | "although"
+                | "though"
+                | "what"
+                | "how"
+                | "why"
+        ) || (t.lowercase(text) && lexicon::speech_verb(&w).is_some());
+        if boundary {
+            break;
+        }
+        s -= 1;
+    }
+    if s == end {
+        return None;
+    }
+    // Leading lower-case words that are not part of a noun phrase ("then Ruiz said").
+    while s + 1 < end && toks[s].lowercase(text) && {
+        let w = lower(text, toks[s]);
+        !matches!(
+            w.as_str(),
+            "the"
+                | "a"
+                | "an"
+                | "his"
+                | "her"
+                | "their"
+                | "its"
+                | "our"
+                | "one"
+                | "two"
+                | "three"
+                | "several"
+                | "many"
+                | "some"
+                | "other"
+                | "another"
+                | "local"
+        ) && !toks[s + 1..end].iter().all(|t| t.lowercase(text))
+    } {
+        s += 1;
+    }
+    Some(toks[s].start..toks[end - 1].end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::suggest::sentences::sentences;
+
+    /// (quoted text, speaker) for every quote found.
+    fn found(text: &str) -> Vec<(String, Option<String>)> {
+        let s = sentences(text);
+        quotes(text, &s)
+            .into_iter()
+            .map(|q| (text[q.span].to_owned(), q.speaker.map(|s| s.name)))
+            .collect()
+    }
+
+    fn one(text: &str) -> (String, Option<String>) {
+        let all = found(text);
+        assert_eq!(all.len(), 1, "{all:?}");
+        all.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn every_quote_style_is_found() {
+        for (text, quote) in [
+            ("\"We are ready,\" said Ana Ruiz.", "\"We are ready,\""),
+            ("“We are ready,” said Ana Ruiz.", "“We are ready,”"),
+            ("„We are ready“, said Ana Ruiz.", "„We are ready“"),
+            ("« We are ready », said Ana Ruiz.", "« We are ready »"),
+            ("»We are ready«, said Ana Ruiz.", "»We are ready«"),
+            ("「We are ready」 said Ana Ruiz.", "「We are ready」"),
+            ("‘We are ready,’ said Ana Ruiz.", "‘We are ready,’"),
+            ("'We are ready,' said Ana Ruiz.", "'We are ready,'"),
+        ] {
+            let all = found(text);
+            assert!(all.iter().any(|(q, _)| q == quote), "{text}: {all:?}");
+        }
+    }
+
+    #[test]
+    fn apostrophes_are_not_single_quotes() {
+        let text = "The mayor’s plan isn’t ready, and the workers’ union said nothing.";
+        assert!(found(text).is_empty(), "{:?}", found(text));
+    }
+
+    #[test]
+    fn attribution_after_the_quote_in_each_form() {
+        for (text, speaker) in [
+            (
+                "“We are ready to start,” said Mayor Ana Ruiz on Monday.",
+                "Ana Ruiz",
+            ),
+            ("“We are ready to start,” Ana Ruiz said.", "Ana Ruiz"),
+            (
+                "“We are ready to start,” Ana Ruiz told reporters.",
+                "Ana Ruiz",
+            ),
+            (
+                "“We are ready to start,” Ana Ruiz, the director, said.",
+                "Ana Ruiz",
+            ),
+            (
+                "“We are ready to start,” Ana Ruiz wrote on Twitter.",
+                "Ana Ruiz",
+            ),
+            (
+                "“We are ready to start,” according to Dr. Ana Ruiz.",
+                "Ana Ruiz",
+            ),
+            (
+                "“We are ready to start,” the president said.",
+                "the president",
+            ),
+            ("“Are we ready to start?” asked Ana Ruiz.", "Ana Ruiz"),
+            (
+                "“We are ready to start,” Ana Ruiz has also insisted.",
+                "Ana Ruiz",
+            ),
+            (
+                "“We are ready,” said the mayor of the town, Ana Ruiz.",
+                "Ana Ruiz",
+            ),
+        ] {
+            assert_eq!(one(text).1.as_deref(), Some(speaker), "{text}");
+        }
+    }
+
+    #[test]
+    fn attribution_before_the_quote_in_each_form() {
+        for (text, speaker) in [
+            ("Ana Ruiz said: “We are ready to start.”", "Ana Ruiz"),
+            (
+                "The minister told reporters: “We are ready to start.”",
+                "The minister",
+            ),
+            (
+                "According to Ana Ruiz, “we are ready to start.”",
+                "Ana Ruiz",
+            ),
+            ("As Ana Ruiz put it, “we are ready to start.”", "Ana Ruiz"),
+            (
+                "Ana Ruiz called the plan “a costly mistake for everyone.”",
+                "Ana Ruiz",
+            ),
+        ] {
+            assert_eq!(one(text).1.as_deref(), Some(speaker), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_interrupted_quote_has_one_speaker_for_both_parts() {
+        let all = found("“We are ready,” she said, “to start the works.” Ana Ruiz spoke first.");
+        assert_eq!(all.len(), 2, "{all:?}");
+        let all =
+            found("Ana Ruiz opened the meeting. “We are ready,” she said, “to start the works.”");
+        assert_eq!(
+            all,
+            [
+                ("“We are ready,”".to_owned(), Some("Ana Ruiz".to_owned())),
+                (
+                    "“to start the works.”".to_owned(),
+                    Some("Ana Ruiz".to_owned())
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn pronouns_are_the_last_named_person_of_their_gender() {
+        let text = "Mayor Ana Ruiz met Mr. Tom Lee at the port. Both spoke briefly.\n\n\
+                    “We start in May,” she said.\n\n“The money is there,” he added.";
+        assert_eq!(
+            found(text),
+            [
+                ("“We start in May,”".to_owned(), Some("Ana Ruiz".to_owned())),
+                (
+                    "“The money is there,”".to_owned(),
+                    Some("Tom Lee".to_owned())
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn a_surname_alone_takes_the_full_name_of_an_earlier_speaker() {
+        let text = "“We start in May,” said Ana Ruiz. Later came a vote.\n\n\
+                    “The money is there,” Ruiz said.";
+        assert_eq!(found(text)[1].1.as_deref(), Some("Ana Ruiz"));
+    }
+
+    #[test]
+    fn a_quote_over_several_paragraphs_is_one_quote() {
+        let text = "Ana Ruiz said:\n\n“The bridge is the first step.\n\n\
+                    “The harbour comes next, and then the station.”\n\nThe vote followed.";
+        let all = found(text);
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert!(all[0].0.starts_with("“The bridge") && all[0].0.ends_with("station.”"));
+        assert_eq!(all[0].1.as_deref(), Some("Ana Ruiz"));
+    }
+
+    #[test]
+    fn a_paragraph_that_continues_a_speaker_keeps_the_speaker() {
+        let text = "“We start in May,” said Ana Ruiz.\n\n\
+                    “There is money for the bridge and for the harbour as well.”";
+        assert_eq!(found(text)[1].1.as_deref(), Some("Ana Ruiz"));
+    }
+
+    #[test]
+    fn titles_and_scare_quotes_are_not_quotes() {
+        assert!(found("She loved the film “The Long Night” and its “twist”.").is_empty());
+    }
+
+    #[test]
+    fn an_unclosed_mark_does_not_swallow_the_next_paragraph() {
+        let text = "He wrote “a long\n\nThen “We are ready,” said Ana Ruiz.";
+        let all = found(text);
+        assert_eq!(
+            all,
+            [("“We are ready,”".to_owned(), Some("Ana Ruiz".to_owned()))]
+        );
+    }
+}
