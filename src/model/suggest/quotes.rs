@@ -47,6 +47,9 @@ enum Style {
     StraightSingle,
     Corner,
     WhiteCorner,
+    /// Two apostrophes for a double quote (`''We are ready,'' she said`), as some
+    /// newspapers' archives write them.
+    Apostrophes,
 }
 
 /// A pair of quotation marks.
@@ -87,6 +90,7 @@ fn continues_style(style: Style, c: char) -> bool {
         Style::StraightSingle => c == '\'',
         Style::Corner => c == '「',
         Style::WhiteCorner => c == '『',
+        Style::Apostrophes => false,
     }
 }
 
@@ -112,6 +116,27 @@ fn pairs(text: &str) -> Vec<Raw> {
                     (style, at, paragraphs + usize::from(cont))
                 });
             }
+            prev = Some(c);
+            continue;
+        }
+        if c == '\'' && next == Some('\'') {
+            let after_pair = text[i + 2..].chars().next();
+            match open {
+                None if after_pair.is_some_and(|n| !n.is_whitespace()) => {
+                    open = Some((Style::Apostrophes, i, 1));
+                }
+                Some((Style::Apostrophes, at, paragraphs)) => {
+                    out.push(Raw {
+                        open: at,
+                        end: i + 2,
+                        inner: at + 2..i,
+                        paragraphs,
+                    });
+                    open = None;
+                }
+                _ => {}
+            }
+            skip_until = i + 2;
             prev = Some(c);
             continue;
         }
@@ -185,6 +210,9 @@ fn line_break(text: &str, at: usize, style: Style) -> Option<(bool, usize)> {
     let gap = rest.len() - rest.trim_start().len();
     let newlines = rest[..gap].matches('\n').count();
     let next = rest[gap..].chars().next()?;
+    if style == Style::Apostrophes && rest[gap..].starts_with("''") {
+        return Some((true, at + gap + 2));
+    }
     if continues_style(style, next) {
         return Some((true, at + gap + next.len_utf8()));
     }
@@ -202,8 +230,16 @@ pub fn quotes(text: &str, sentences: &[Range<usize>]) -> Vec<Quote> {
         .filter(|r| !is_title_or_term(text, r))
         .collect();
     let quoted: Vec<Range<usize>> = raws.iter().map(|r| r.open..r.end).collect();
+    let surnames = if raws.is_empty() {
+        Vec::new()
+    } else {
+        surnames(text, sentences)
+    };
     let mut out: Vec<Quote> = Vec::with_capacity(raws.len());
     let mut last_speaker: Option<(usize, Speaker)> = None;
+    // The previous quote's attribution when it came after it (`"X," she said`), with
+    // where that quote ends: a quote right after such an attribution is its second part.
+    let mut said_after: Option<usize> = None;
     for (n, raw) in raws.iter().enumerate() {
         let inner = text[raw.inner.clone()].trim();
         let words = inner.split_whitespace().count();
@@ -211,17 +247,53 @@ pub fn quotes(text: &str, sentences: &[Range<usize>]) -> Vec<Quote> {
         let prev_end = if n == 0 { 0 } else { raws[n - 1].end };
         let ctx = Context {
             text,
+            surnames: &surnames,
             sentences,
             quoted: &quoted,
         };
-        let found = ctx
-            .after(raw, inner, next_open)
+        let after = ctx.after(raw, inner, next_open);
+        // An interrupted quote (`"X," she said, "Y."` or `"X," she said. "Y."`): one
+        // quote from the first mark to the last, as annotators mark it.
+        if after.is_none()
+            && said_after == Some(prev_end)
+            && attribution_gap(text, prev_end, raw.open)
+            && let Some(last) = out.last_mut()
+        {
+            last.span.end = raw.end;
+            if !last.reason.contains("interrupted") {
+                last.reason.push_str("; interrupted by the attribution");
+            }
+            said_after = None;
+            continue;
+        }
+        let from_after = after.is_some();
+        let found = after
             .or_else(|| ctx.before(raw, prev_end))
             .or_else(|| ctx.next_sentence(raw, next_open));
-        // An interrupted quote: the second part takes the first part's speaker.
-        let interrupted = n > 0
-            && out.last().is_some_and(|q| q.speaker.is_some())
-            && same_sentence_gap(text, raws[n - 1].end, raw.open);
+        // A paragraph that goes on quoting the speaker of the quote that ended the
+        // previous paragraph is part of that quote, as annotators mark it.
+        if found.is_none()
+            && starts_paragraph(text, raw.open)
+            && continuation_gap(text, sentences, prev_end, raw.open)
+            && let Some(last) = out.last_mut()
+            && last.speaker.is_some()
+            && last.span.end == prev_end
+        {
+            last.span.end = raw.end;
+            if !last.reason.contains("continued") {
+                last.reason.push_str("; continued in the next paragraph");
+            }
+            said_after = None;
+            continue;
+        }
+        said_after = from_after.then_some(raw.end);
+        // A quoted phrase inside reported speech (`X said the plan was "a mistake" for
+        // the town`): the reported content is the quote, from after the verb to the end of
+        // the sentence.
+        let partial = found
+            .as_ref()
+            .and_then(|f| f.verb_end)
+            .and_then(|verb_end| reported_content(text, sentences, verb_end, raw));
         let (speaker, score, reason) = match found {
             Some(found) => {
                 let (speaker, how) = ctx.speaker(&found, raw.open, &out);
@@ -231,11 +303,6 @@ pub fn quotes(text: &str, sentences: &[Range<usize>]) -> Vec<Quote> {
                     How::Unresolved => 0.8,
                 };
                 (speaker, score, found.reason)
-            }
-            None if interrupted => {
-                let prev = out.last().and_then(|q| q.speaker.clone());
-                let name = prev.as_ref().map(|s| s.name.clone()).unwrap_or_default();
-                (prev, 0.9, format!("second part of a quote by {name}"))
             }
             None => match &last_speaker {
                 Some((end, speaker))
@@ -260,6 +327,22 @@ pub fn quotes(text: &str, sentences: &[Range<usize>]) -> Vec<Quote> {
         } else {
             reason
         };
+        if let Some(content) = partial {
+            // Two quoted phrases in one reported sentence are one content.
+            if let Some(last) = out.last_mut()
+                && last.span.end > content.start
+            {
+                last.span.end = last.span.end.max(content.end);
+                continue;
+            }
+            out.push(Quote {
+                span: content,
+                score: f32::min(score, 0.75),
+                reason: format!("{reason}; reported speech with quoted words"),
+                speaker,
+            });
+            continue;
+        }
         out.push(Quote {
             span: raw.open..raw.end,
             score,
@@ -268,6 +351,63 @@ pub fn quotes(text: &str, sentences: &[Range<usize>]) -> Vec<Quote> {
         });
     }
     out
+}
+
+/// The reported content around a quoted phrase: from after the speech verb (at
+/// `verb_end`; from `that` when it follows) to the end of the sentence (its last full
+/// stop outside quotation marks left out), when words stand between the verb and the
+/// quotation mark. `None` when the quote follows its verb directly (`said: "…"`).
+fn reported_content(
+    text: &str,
+    sentences: &[Range<usize>],
+    verb_end: usize,
+    raw: &Raw,
+) -> Option<Range<usize>> {
+    let between = text.get(verb_end..raw.open)?;
+    let words: Vec<&str> = between
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() || words == ["that"] || between.len() > 200 {
+        return None;
+    }
+    let start = match between.find(" that ") {
+        Some(at) => verb_end + at + 1,
+        None => verb_end + (between.len() - between.trim_start().len()),
+    };
+    let i = sentences.partition_point(|s| s.end <= raw.open);
+    let sentence = sentences.get(i)?;
+    let mut end = sentence.end.max(raw.end);
+    if end > raw.end && text[..end].ends_with(['.', ';']) {
+        end -= 1;
+    }
+    (start < raw.open).then_some(start..end)
+}
+
+/// True when the text between two quotes is only an attribution in the same paragraph
+/// (`, she said, ` or ` she said. `).
+fn attribution_gap(text: &str, from: usize, to: usize) -> bool {
+    let gap = &text[from..to];
+    let opens_clause = gap
+        .trim_end()
+        .ends_with([',', '.', ':', ';', '—', '–', '-', '!', '?']);
+    let verbs = gap
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && lexicon::speech_verb(w).is_some())
+        .count();
+    gap.len() <= 300 && !gap.contains('\n') && opens_clause && verbs <= 1
+}
+
+/// True when the text between a quote and a quote opening the next paragraph is at most
+/// the rest of the first quote's attribution sentence and one paragraph break.
+fn continuation_gap(text: &str, sentences: &[Range<usize>], from: usize, to: usize) -> bool {
+    let gap = &text[from..to];
+    if gap.len() > 300 || gap.matches('\n').count() > 2 {
+        return false;
+    }
+    // No sentence starts inside the gap.
+    let first = sentences.partition_point(|s| s.start < from);
+    sentences.get(first).is_none_or(|s| s.start >= to)
 }
 
 /// A titled work or a term in quotation marks (`the film "The Long Night"`, `so-called
@@ -279,27 +419,42 @@ fn is_title_or_term(text: &str, raw: &Raw) -> bool {
     if words.is_empty() {
         return true;
     }
-    let punctuated = inner.ends_with(['.', ',', '!', '?', '…', ';', ':']);
-    if punctuated || words.len() > 6 {
+    if words.len() > 6 || starts_paragraph(text, raw.open) {
         return false;
     }
-    let all_caps = words
-        .iter()
-        .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()));
+    let small = |w: &str| {
+        matches!(
+            w,
+            "of" | "and"
+                | "the"
+                | "a"
+                | "an"
+                | "in"
+                | "on"
+                | "to"
+                | "for"
+                | "at"
+                | "by"
+                | "with"
+                | "from"
+                | "or"
+                | "&"
+        )
+    };
+    let title_case = words
+        .first()
+        .is_some_and(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
+        && words
+            .iter()
+            .all(|w| small(w) || w.chars().next().is_some_and(|c| !c.is_lowercase()));
     // The words after the quote: a speech verb right after says it was said.
     let after = text[raw.end..].trim_start_matches([',', ' ', '—', '–']);
     let said_after = after
         .split_whitespace()
         .take(3)
         .any(|w| lexicon::speech_verb(w.trim_matches(|c: char| !c.is_alphanumeric())).is_some());
-    !said_after && (all_caps || words.len() <= 2)
-}
-
-/// True when the text between two quotes is short and keeps to one sentence (`," she
-/// said, "`), or is a short attribution sentence.
-fn same_sentence_gap(text: &str, from: usize, to: usize) -> bool {
-    let gap = &text[from..to];
-    gap.len() <= 80 && !gap.contains('\n')
+    let punctuated = inner.ends_with(['.', ',', '!', '?', '…', ';', ':']);
+    !said_after && (title_case || (!punctuated && words.len() <= 2))
 }
 
 fn starts_paragraph(text: &str, at: usize) -> bool {
@@ -316,6 +471,9 @@ struct Found {
     /// Bytes of the noun phrase.
     np: Range<usize>,
     reason: String,
+    /// For a verb before the quote: where the verb ends (the reported content may start
+    /// there, before the quotation mark).
+    verb_end: Option<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -327,6 +485,9 @@ enum How {
 
 struct Context<'a> {
     text: &'a str,
+    /// Last names of the people named in full somewhere in the text (`Clinton` after
+    /// `Hillary Clinton`): alone, they still name a person.
+    surnames: &'a [&'a str],
     sentences: &'a [Range<usize>],
     /// Every quotation's span (names inside quotes are not antecedents).
     quoted: &'a [Range<usize>],
@@ -386,15 +547,18 @@ impl Context<'_> {
             return Some(Found {
                 np,
                 reason: format!("\"according to\" {place}"),
+                verb_end: None,
             });
         }
-        let limit = toks.len().min(10);
+        let limit = toks.len().min(18);
         let verb = (0..limit).find(|&i| {
             let t = toks[i];
             if !t.word {
                 return false;
             }
-            t.lowercase(text) && lexicon::speech_verb(t.text(text)).is_some()
+            t.lowercase(text)
+                && lexicon::speech_verb(t.text(text)).is_some()
+                && !noun_or_infinitive(text, toks, i)
         })?;
         // No sentence punctuation before the verb.
         if toks[..verb]
@@ -407,10 +571,18 @@ impl Context<'_> {
         let reason = format!("speech verb \"{form}\" {place}");
         if verb == 0 || (verb == 1 && lexicon::is_in(lexicon::AUXILIARIES, toks[0].text(text))) {
             let np = np_forward(text, toks, verb + 1)?;
-            return Some(Found { np, reason });
+            return Some(Found {
+                np,
+                reason,
+                verb_end: None,
+            });
         }
         let np = np_backward(text, toks, 0, verb)?;
-        Some(Found { np, reason })
+        Some(Found {
+            np,
+            reason,
+            verb_end: None,
+        })
     }
 
     /// `X said: "`, `X told reporters that "`, `According to X, "`, `As X put it, "`,
@@ -439,6 +611,7 @@ impl Context<'_> {
             return Some(Found {
                 np,
                 reason: "\"according to\" before the quote".into(),
+                verb_end: None,
             });
         }
         if toks.len() > 3
@@ -449,17 +622,26 @@ impl Context<'_> {
             return Some(Found {
                 np: toks[1].start..toks[put - 1].end,
                 reason: "\"as … put it\" before the quote".into(),
+                verb_end: None,
             });
         }
-        let verb = (0..toks.len()).rev().find(|&i| {
+        let Some(verb) = (0..toks.len()).rev().find(|&i| {
             let t = toks[i];
-            t.lowercase(text) && lexicon::speech_verb(t.text(text)).is_some()
-        })?;
+            t.lowercase(text)
+                && lexicon::speech_verb(t.text(text)).is_some()
+                && !noun_or_infinitive(text, &toks, i)
+        }) else {
+            return colon_name(text, &toks);
+        };
         let form = toks[verb].text(text);
-        let np = np_backward(text, &toks, 0, verb)?;
+        // `Donald Trump: "…"` after other words.
+        let Some(np) = np_backward(text, &toks, 0, verb) else {
+            return colon_name(text, &toks);
+        };
         Some(Found {
             np,
             reason: format!("speech verb \"{form}\" before the quote"),
+            verb_end: Some(toks[verb].end),
         })
     }
 
@@ -513,11 +695,12 @@ impl Context<'_> {
         let mut best: Option<Speaker> = None;
         for sentence in self.sentences_between(from, at) {
             let toks = tokens(text, sentence.start.max(from)..sentence.end.min(at));
-            let known: Vec<&str> = earlier
+            let mut known: Vec<&str> = earlier
                 .iter()
                 .filter_map(|q| q.speaker.as_ref())
                 .filter_map(|s| s.name.split_whitespace().last())
                 .collect();
+            known.extend_from_slice(self.surnames);
             for run in person_runs(text, &toks, &known) {
                 let span = run.clone();
                 if self
@@ -571,12 +754,74 @@ impl Context<'_> {
     }
 }
 
+/// True when the speech-verb form at `i` is a noun (`his attacks`, `the report`) or an
+/// infinitive (`to announce`), not the verb of an attribution.
+fn noun_or_infinitive(text: &str, toks: &[Tok], i: usize) -> bool {
+    i > 0
+        && toks[i - 1].word
+        && matches!(
+            lower(text, toks[i - 1]).as_str(),
+            "to" | "the"
+                | "a"
+                | "an"
+                | "his"
+                | "her"
+                | "their"
+                | "its"
+                | "our"
+                | "my"
+                | "your"
+                | "this"
+                | "that"
+                | "these"
+                | "those"
+                | "of"
+                | "in"
+                | "for"
+                | "with"
+        )
+}
+
+/// `Donald Trump: "…"`: a person's name right before the colon that opens the quote.
+fn colon_name(text: &str, toks: &[Tok]) -> Option<Found> {
+    let (colon, before) = toks.split_last()?;
+    if colon.text(text) != ":" {
+        return None;
+    }
+    let start = before.len().saturating_sub(5);
+    let run = person_runs(text, &before[start..], &[]).pop()?;
+    (run.end == before.last()?.end).then(|| Found {
+        np: run,
+        reason: "a name and a colon before the quote".into(),
+        verb_end: None,
+    })
+}
+
 /// A capitalised word that can be part of a name (not a title, not a capitalised
 /// pronoun or determiner at the start of a sentence).
 fn is_name_word(text: &str, t: Tok) -> bool {
     t.capitalised(text)
         && !lexicon::is_in(lexicon::TITLES, t.text(text))
         && !lexicon::is_in(lexicon::NOT_PERSON, t.text(text))
+}
+
+/// The last names of every full name in the text, sorted and without duplicates.
+fn surnames<'a>(text: &'a str, sentences: &[Range<usize>]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    for sentence in sentences {
+        let toks = tokens(text, sentence.clone());
+        for run in person_runs(text, &toks, &[]) {
+            let name = &text[run];
+            if name.split_whitespace().count() >= 2
+                && let Some(last) = name.split_whitespace().last()
+            {
+                out.push(last);
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// A name without its leading titles (`Mayor Ana Ruiz` → `Ana Ruiz`), unless it is only
@@ -709,11 +954,15 @@ fn np_backward(text: &str, toks: &[Tok], lo: usize, verb: usize) -> Option<Range
         let mut k = j - 1;
         while k > lo
             && toks[k - 1].text(text) != ","
-            && (toks[k - 1].word || toks[k - 1].text(text) == "'")
+            && (toks[k - 1].word
+                || !matches!(
+                    toks[k - 1].text(text),
+                    "." | "!" | "?" | ";" | ":" | "\"" | "“" | "”" | "«" | "»"
+                ))
         {
             k -= 1;
         }
-        if k > lo && toks[k - 1].text(text) == "," && j - 1 - k <= 8 {
+        if k > lo && toks[k - 1].text(text) == "," && j - 1 - k <= 12 {
             // "Its transport minister, Ivo Brandt, wrote": the name, not the role.
             let appositive = &toks[k..j - 1];
             let role_before = toks[lo..k - 1]
@@ -763,13 +1012,26 @@ fn np_backward(text: &str, toks: &[Tok], lo: usize, verb: usize) -> Option<Range
                 | "what"
                 | "how"
                 | "why"
-        ) || (t.lowercase(text) && lexicon::speech_verb(&w).is_some());
+        ) || (t.lowercase(text)
+            && lexicon::speech_verb(&w).is_some()
+            && !noun_or_infinitive(text, toks, s - 1));
         if boundary {
             break;
         }
         s -= 1;
     }
     if s == end {
+        return None;
+    }
+    // Only function words ("to", "both") are no speaker; a pronoun is.
+    let np = &toks[s..end];
+    if np.len() == 1 && lexicon::pronoun(np[0].text(text)).is_some() {
+        return Some(np[0].start..np[0].end);
+    }
+    if np.iter().all(|t| {
+        lexicon::is_in(lexicon::NOT_PERSON, t.text(text))
+            || lexicon::is_in(lexicon::NP_STOP, t.text(text))
+    }) {
         return None;
     }
     // Leading lower-case words that are not part of a noun phrase ("then Ruiz said").
@@ -832,6 +1094,7 @@ mod tests {
             ("「We are ready」 said Ana Ruiz.", "「We are ready」"),
             ("‘We are ready,’ said Ana Ruiz.", "‘We are ready,’"),
             ("'We are ready,' said Ana Ruiz.", "'We are ready,'"),
+            ("''We are ready,'' said Ana Ruiz.", "''We are ready,''"),
         ] {
             let all = found(text);
             assert!(all.iter().any(|(q, _)| q == quote), "{text}: {all:?}");
@@ -909,21 +1172,20 @@ mod tests {
     }
 
     #[test]
-    fn an_interrupted_quote_has_one_speaker_for_both_parts() {
-        let all = found("“We are ready,” she said, “to start the works.” Ana Ruiz spoke first.");
+    fn an_interrupted_quote_is_one_quote_from_the_first_mark_to_the_last() {
+        // Within a sentence and across the attribution's sentence.
+        for text in [
+            "Ana Ruiz opened the meeting. “We are ready,” she said, “to start the works.”",
+            "Ana Ruiz opened the meeting. “We are ready,” she said. “We start the works.”",
+        ] {
+            let all = found(text);
+            assert_eq!(all.len(), 1, "{all:?}");
+            assert!(all[0].0.starts_with("“We are ready,”") && all[0].0.ends_with("works.”"));
+            assert_eq!(all[0].1.as_deref(), Some("Ana Ruiz"), "{text}");
+        }
+        // Two quotes with their own attributions stay two.
+        let all = found("“We are ready,” she said. “We are not,” Tom Lee said.");
         assert_eq!(all.len(), 2, "{all:?}");
-        let all =
-            found("Ana Ruiz opened the meeting. “We are ready,” she said, “to start the works.”");
-        assert_eq!(
-            all,
-            [
-                ("“We are ready,”".to_owned(), Some("Ana Ruiz".to_owned())),
-                (
-                    "“to start the works.”".to_owned(),
-                    Some("Ana Ruiz".to_owned())
-                )
-            ]
-        );
     }
 
     #[test]
@@ -960,10 +1222,27 @@ mod tests {
     }
 
     #[test]
-    fn a_paragraph_that_continues_a_speaker_keeps_the_speaker() {
+    fn a_paragraph_that_goes_on_quoting_the_speaker_is_part_of_the_quote() {
         let text = "“We start in May,” said Ana Ruiz.\n\n\
-                    “There is money for the bridge and for the harbour as well.”";
-        assert_eq!(found(text)[1].1.as_deref(), Some("Ana Ruiz"));
+                    “There is money for the bridge and for the harbour as well.”\n\n\
+                    The vote is on Friday. “It will pass,” Tom Lee said.";
+        let all = found(text);
+        assert_eq!(all.len(), 2, "{all:?}");
+        assert!(all[0].0.ends_with("as well.”"), "{all:?}");
+        assert_eq!(all[0].1.as_deref(), Some("Ana Ruiz"));
+        assert_eq!(all[1].1.as_deref(), Some("Tom Lee"));
+    }
+
+    #[test]
+    fn quoted_words_in_reported_speech_take_the_reported_content() {
+        let text = "Ana Ruiz said the plan was “a costly mistake” for the town.";
+        assert_eq!(
+            found(text),
+            [(
+                "the plan was “a costly mistake” for the town".to_owned(),
+                Some("Ana Ruiz".to_owned())
+            )]
+        );
     }
 
     #[test]
