@@ -133,9 +133,10 @@ pub enum Command {
         /// Which kinds, comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "quote,claim,spoiler")]
         labels: Vec<SuggestKind>,
-        /// Leave out suggestions scoring below this (0 to 1).
-        #[arg(long, default_value_t = 0.0)]
-        min_score: f32,
+        /// Leave out suggestions scoring below this (0 to 1). Default: 0 for JSON (every
+        /// candidate, to rank), 0.5 for a session (what the app offers for review).
+        #[arg(long)]
+        min_score: Option<f32>,
         /// Output format when not writing a session (`-o` ending in .ron).
         #[arg(long, value_enum, default_value = "json")]
         format: SuggestFormat,

@@ -18,8 +18,8 @@ use crate::model::{Document, History, Session};
 pub(super) struct Options<'a> {
     /// Which kinds of suggestion.
     pub kinds: Kinds,
-    /// Leave out suggestions scoring below this.
-    pub min_score: f32,
+    /// Leave out suggestions scoring below this (`None`: the default for the output).
+    pub min_score: Option<f32>,
     /// A session, or article files.
     pub inputs: &'a [PathBuf],
     /// Where to write; standard output when `None`. A `.ron` output is a session.
@@ -29,12 +29,19 @@ pub(super) struct Options<'a> {
 }
 
 pub(super) fn run(options: &Options<'_>) -> anyhow::Result<ExitCode> {
-    if !(0.0..=1.0).contains(&options.min_score) {
-        bail!(
-            "--min-score must be between 0 and 1, not {}",
-            options.min_score
-        );
+    if let Some(min) = options.min_score
+        && !(0.0..=1.0).contains(&min)
+    {
+        bail!("--min-score must be between 0 and 1, not {min}");
     }
+    let to_session = options
+        .output
+        .is_some_and(|o| o.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")));
+    let min_score = options.min_score.unwrap_or(if to_session {
+        crate::model::suggestion::REVIEW_MIN_SCORE
+    } else {
+        0.0
+    });
     let is_session = |p: &PathBuf| {
         p.extension()
             .is_some_and(|e| e.eq_ignore_ascii_case(formats::SESSION_EXTENSION))
@@ -61,12 +68,9 @@ pub(super) fn run(options: &Options<'_>) -> anyhow::Result<ExitCode> {
         .map(|d| {
             let drafts =
                 crate::model::suggestion::drafts_for(d.article.text.as_str(), options.kinds);
-            (d.article.id.clone(), above(drafts, options.min_score))
+            (d.article.id.clone(), above(drafts, min_score))
         })
         .collect();
-    let to_session = options
-        .output
-        .is_some_and(|o| o.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")));
     if let (true, Some(output)) = (to_session, options.output) {
         refuse_overwrite(output, options.force)?;
         let mut history = History::default();

@@ -99,7 +99,13 @@ pub fn suggestions_ui(ui: &mut Ui, view: &SuggestionsView<'_>, commands: &mut Ve
                         let row = ui.horizontal_wrapped(|ui| {
                             ui.label(RichText::new(name).color(color).strong());
                             ui.weak(format!("{:.2}", s.score.value()));
-                            ui.label(format!("“{text}”"));
+                            // A quote brings its own marks.
+                            if text.starts_with(['“', '"', '«', '»', '„', '‘', '\'', '「'])
+                            {
+                                ui.label(text.as_str());
+                            } else {
+                                ui.label(format!("“{text}”"));
+                            }
                         });
                         if let Some(speaker) = s.attributes.get("speaker") {
                             ui.weak(format!("speaker: {speaker}"));

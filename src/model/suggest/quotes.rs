@@ -368,7 +368,9 @@ fn reported_content(
         .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
         .filter(|w| !w.is_empty())
         .collect();
-    if words.is_empty() || words == ["that"] || between.len() > 200 {
+    // `told reporters: "…"`, `said, "…"`: the quote is what was said.
+    let introduced = between.trim_end().ends_with([':', ',']);
+    if words.is_empty() || words == ["that"] || introduced || between.len() > 200 {
         return None;
     }
     let start = match between.find(" that ") {
