@@ -230,11 +230,17 @@ pub fn quotes(text: &str, sentences: &[Range<usize>]) -> Vec<Quote> {
         .filter(|r| !is_title_or_term(text, r))
         .collect();
     let quoted: Vec<Range<usize>> = raws.iter().map(|r| r.open..r.end).collect();
-    let surnames = if raws.is_empty() {
+    let full_names = if raws.is_empty() {
         Vec::new()
     } else {
-        surnames(text, sentences)
+        full_names(text, sentences)
     };
+    let mut surnames: Vec<&str> = full_names
+        .iter()
+        .filter_map(|n| n.split_whitespace().last())
+        .collect();
+    surnames.sort_unstable();
+    surnames.dedup();
     let mut out: Vec<Quote> = Vec::with_capacity(raws.len());
     let mut last_speaker: Option<(usize, Speaker)> = None;
     // The previous quote's attribution when it came after it (`"X," she said`), with
@@ -248,6 +254,7 @@ pub fn quotes(text: &str, sentences: &[Range<usize>]) -> Vec<Quote> {
         let ctx = Context {
             text,
             surnames: &surnames,
+            full_names: &full_names,
             sentences,
             quoted: &quoted,
         };
@@ -490,6 +497,8 @@ struct Context<'a> {
     /// Last names of the people named in full somewhere in the text (`Clinton` after
     /// `Hillary Clinton`): alone, they still name a person.
     surnames: &'a [&'a str],
+    /// Every full name in the text.
+    full_names: &'a [&'a str],
     sentences: &'a [Range<usize>],
     /// Every quotation's span (names inside quotes are not antecedents).
     quoted: &'a [Range<usize>],
@@ -561,6 +570,7 @@ impl Context<'_> {
             t.lowercase(text)
                 && lexicon::speech_verb(t.text(text)).is_some()
                 && !noun_or_infinitive(text, toks, i)
+                && !t.text(text).ends_with("ing")
         })?;
         // No sentence punctuation before the verb.
         if toks[..verb]
@@ -571,7 +581,11 @@ impl Context<'_> {
         }
         let form = toks[verb].text(text);
         let reason = format!("speech verb \"{form}\" {place}");
-        if verb == 0 || (verb == 1 && lexicon::is_in(lexicon::AUXILIARIES, toks[0].text(text))) {
+        if verb == 0
+            || (verb == 1
+                && toks[0].lowercase(text)
+                && lexicon::is_in(lexicon::AUXILIARIES, toks[0].text(text)))
+        {
             let np = np_forward(text, toks, verb + 1)?;
             return Some(Found {
                 np,
@@ -632,10 +646,22 @@ impl Context<'_> {
             t.lowercase(text)
                 && lexicon::speech_verb(t.text(text)).is_some()
                 && !noun_or_infinitive(text, &toks, i)
+                && (!t.text(text).ends_with("ing") || (i > 0 && toks[i - 1].text(text) == ","))
         }) else {
             return colon_name(text, &toks);
         };
         let form = toks[verb].text(text);
+        // `Ruiz backed the plan, saying "…"`: the speaker is the sentence's subject.
+        if form.ends_with("ing") {
+            let run = person_runs(text, &toks[..verb], self.surnames)
+                .into_iter()
+                .next()?;
+            return Some(Found {
+                np: run,
+                reason: format!("speech verb \"{form}\" before the quote"),
+                verb_end: Some(toks[verb].end),
+            });
+        }
         // `Donald Trump: "…"` after other words.
         let Some(np) = np_backward(text, &toks, 0, verb) else {
             return colon_name(text, &toks);
@@ -685,7 +711,20 @@ impl Context<'_> {
             .rev()
             .filter_map(|q| q.speaker.as_ref())
             .find(|s| s.name.len() > name.len() && s.name.split_whitespace().last() == Some(last))
-            .map_or_else(|| name.to_owned(), |s| s.name.clone())
+            .map(|s| s.name.clone())
+            .or_else(|| {
+                // A name given in full somewhere in the text.
+                (name.split_whitespace().count() == 1)
+                    .then(|| {
+                        self.full_names
+                            .iter()
+                            .filter(|n| n.split_whitespace().last() == Some(last))
+                            .max_by_key(|n| n.len())
+                            .map(|n| strip_titles(n))
+                    })
+                    .flatten()
+            })
+            .unwrap_or_else(|| name.to_owned())
     }
 
     /// The last named person before `at` (outside quotations) that agrees with a
@@ -726,16 +765,30 @@ impl Context<'_> {
                             None
                         }
                     });
+                // No title: a common given name may say it.
+                let full = self.fullest(&strip_titles(&text[span.clone()]), earlier);
+                let title_gender = title_gender.or_else(|| {
+                    let first = full.split_whitespace().next()?;
+                    if lexicon::is_in(lexicon::FEMALE_NAMES, first) {
+                        Some(Gender::Female)
+                    } else if lexicon::is_in(lexicon::MALE_NAMES, first) {
+                        Some(Gender::Male)
+                    } else {
+                        None
+                    }
+                });
                 let agrees = !matches!(
                     (gender, title_gender),
                     (Gender::Male, Some(Gender::Female)) | (Gender::Female, Some(Gender::Male))
                 );
                 if agrees {
-                    let name = &text[span.clone()];
+                    // The first person of the last sentence naming one: its subject,
+                    // more often the pronoun's antecedent than a later object.
                     best = Some(Speaker {
-                        name: self.fullest(&strip_titles(name), earlier),
+                        name: full,
                         mention: span,
                     });
+                    break;
                 }
             }
         }
@@ -807,17 +860,20 @@ fn is_name_word(text: &str, t: Tok) -> bool {
         && !lexicon::is_in(lexicon::NOT_PERSON, t.text(text))
 }
 
-/// The last names of every full name in the text, sorted and without duplicates.
-fn surnames<'a>(text: &'a str, sentences: &[Range<usize>]) -> Vec<&'a str> {
+/// Every full name in the text (two words or more besides titles), sorted and without
+/// duplicates.
+fn full_names<'a>(text: &'a str, sentences: &[Range<usize>]) -> Vec<&'a str> {
     let mut out = Vec::new();
     for sentence in sentences {
         let toks = tokens(text, sentence.clone());
         for run in person_runs(text, &toks, &[]) {
             let name = &text[run];
-            if name.split_whitespace().count() >= 2
-                && let Some(last) = name.split_whitespace().last()
-            {
-                out.push(last);
+            let words = name
+                .split_whitespace()
+                .filter(|w| !lexicon::is_in(lexicon::TITLES, w))
+                .count();
+            if words >= 2 {
+                out.push(name);
             }
         }
     }
@@ -1018,12 +1074,27 @@ fn np_backward(text: &str, toks: &[Tok], lo: usize, verb: usize) -> Option<Range
             && lexicon::speech_verb(&w).is_some()
             && !noun_or_infinitive(text, toks, s - 1));
         if boundary {
+            // "a White House official who spoke anonymously said": the subject is
+            // before the relative clause.
+            if matches!(w.as_str(), "who" | "which") && s - 1 > lo {
+                return np_backward(text, toks, lo, s - 1);
+            }
             break;
         }
         s -= 1;
     }
     if s == end {
         return None;
+    }
+    // "The radio host has in the past described": the subject ends at the auxiliary.
+    if let Some(aux) = (s + 1..end).find(|&i| {
+        toks[i].lowercase(text)
+            && matches!(
+                lower(text, toks[i]).as_str(),
+                "has" | "have" | "had" | "was" | "is" | "were" | "are" | "will" | "would"
+            )
+    }) {
+        return Some(toks[s].start..toks[aux - 1].end);
     }
     // Only function words ("to", "both") are no speaker; a pronoun is.
     let np = &toks[s..end];
