@@ -119,6 +119,11 @@ fn pairs(text: &str) -> Vec<Raw> {
             prev = Some(c);
             continue;
         }
+        // `'old-school,'''`: a single quote closing, then the pair.
+        if c == '\'' && next == Some('\'') && text[i + 2..].starts_with('\'') {
+            prev = Some(c);
+            continue;
+        }
         if c == '\'' && next == Some('\'') {
             let after_pair = text[i + 2..].chars().next();
             match open {
@@ -400,11 +405,20 @@ fn attribution_gap(text: &str, from: usize, to: usize) -> bool {
     let opens_clause = gap
         .trim_end()
         .ends_with([',', '.', ':', ';', '—', '–', '-', '!', '?']);
-    let verbs = gap
+    // `he said, and then predicted: "…"`: a second quote with a verb of its own.
+    let words: Vec<&str> = gap
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && lexicon::speech_verb(w).is_some())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let verbs = words
+        .iter()
+        .filter(|w| lexicon::speech_verb(w).is_some())
         .count();
-    gap.len() <= 300 && !gap.contains('\n') && opens_clause && verbs <= 1
+    let own_verb = verbs >= 2
+        && words
+            .last()
+            .is_some_and(|w| lexicon::speech_verb(w).is_some());
+    gap.len() <= 300 && !gap.contains('\n') && opens_clause && !own_verb
 }
 
 /// True when the text between a quote and a quote opening the next paragraph is at most
