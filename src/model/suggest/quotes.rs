@@ -160,6 +160,9 @@ fn pairs(text: &str) -> Vec<Raw> {
                 open = Some((Style::Straight, i, 1));
             }
             (Some((Style::Straight, at, p)), '"') => close(&mut open, at, p),
+            // Mixed marks: `"…”` and `“…"`.
+            (Some((Style::Straight, at, p)), '”') => close(&mut open, at, p),
+            (Some((Style::Curly, at, p)), '"') if closes_here(next) => close(&mut open, at, p),
             (None, '“') if next_is_word => open = Some((Style::Curly, i, 1)),
             (Some((Style::Low, at, p)), '“' | '”') => close(&mut open, at, p),
             (Some((Style::Curly, at, p)), '”') => close(&mut open, at, p),
@@ -417,8 +420,24 @@ fn attribution_gap(text: &str, from: usize, to: usize) -> bool {
     let own_verb = verbs >= 2
         && words
             .last()
-            .is_some_and(|w| lexicon::speech_verb(w).is_some());
-    gap.len() <= 300 && !gap.contains('\n') && opens_clause && !own_verb
+            .is_some_and(|w| lexicon::speech_verb(w).is_some())
+        && words.len() >= 2
+        && matches!(
+            words[words.len() - 2],
+            "and" | "then" | "but" | "also" | "later" | "before" | "after"
+        );
+    // `, said X. Kasich replied: "…"`: a new sentence with its own subject.
+    let new_sentence = gap
+        .rmatch_indices(['.', '?', '!'])
+        .find(|(at, _)| gap[at + 1..].starts_with(' '))
+        .is_some_and(|(at, _)| {
+            gap[at + 1..]
+                .trim()
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        });
+    gap.len() <= 300 && !gap.contains('\n') && opens_clause && !own_verb && !new_sentence
 }
 
 /// True when the text between a quote and a quote opening the next paragraph is at most
@@ -528,7 +547,14 @@ impl Context<'_> {
 
     /// `," said X`, `," X said`, `," X, the director, said`, `," according to X`.
     fn after(&self, raw: &Raw, inner: &str, next_open: usize) -> Option<Found> {
-        let ends_sentence = inner.ends_with(['.', '…']) && !inner.ends_with("...");
+        // `"We start today." The vote…` ended; `"…." he said` (loosely punctuated) and
+        // `"Well, I'm going to…" Clinton said` did not.
+        let next_lower = self.text[raw.end..]
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase);
+        let ends_sentence = inner.ends_with('.') && !inner.ends_with("...") && !next_lower;
         if ends_sentence {
             return None;
         }
@@ -550,11 +576,9 @@ impl Context<'_> {
         {
             return None;
         }
+        // The verb comes early: `Trump added during an interview on …`.
         let toks = tokens(self.text, s.clone());
-        if toks.iter().filter(|t| t.word).count() > 6 {
-            return None;
-        }
-        self.attribution_after(&toks, "in the next sentence")
+        self.attribution_after(&toks[..toks.len().min(8)], "in the next sentence")
     }
 
     fn attribution_after(&self, toks: &[Tok], place: &str) -> Option<Found> {
