@@ -163,7 +163,8 @@ fn pairs(text: &str) -> Vec<Raw> {
             // Mixed marks: `"…”` and `“…"`.
             (Some((Style::Straight, at, p)), '”') => close(&mut open, at, p),
             (Some((Style::Curly, at, p)), '"') if closes_here(next) => close(&mut open, at, p),
-            (None, '“') if next_is_word => open = Some((Style::Curly, i, 1)),
+            // “ only ever opens in English, even with a space after it.
+            (None, '“') => open = Some((Style::Curly, i, 1)),
             (Some((Style::Low, at, p)), '“' | '”') => close(&mut open, at, p),
             (Some((Style::Curly, at, p)), '”') => close(&mut open, at, p),
             // A curly quote closed with an opening mark by mistake.
@@ -405,9 +406,13 @@ fn reported_content(
 /// (`, she said, ` or ` she said. `).
 fn attribution_gap(text: &str, from: usize, to: usize) -> bool {
     let gap = &text[from..to];
-    let opens_clause = gap
+    let end = gap
         .trim_end()
-        .ends_with([',', '.', ':', ';', '—', '–', '-', '!', '?']);
+        .trim_end_matches(['"', '”', '\'', '’', '»'])
+        .trim_end();
+    let opens_clause = end.ends_with([',', '.', ':', ';', '—', '–', '-', '!', '?'])
+        || end.ends_with(" and")
+        || end.ends_with(" or");
     // `he said, and then predicted: "…"`: a second quote with a verb of its own.
     let words: Vec<&str> = gap
         .split(|c: char| !c.is_alphanumeric())
