@@ -501,7 +501,50 @@ fn is_title_or_term(text: &str, raw: &Raw) -> bool {
         .take(3)
         .any(|w| lexicon::speech_verb(w.trim_matches(|c: char| !c.is_alphanumeric())).is_some());
     let punctuated = inner.ends_with(['.', ',', '!', '?', '…', ';', ':']);
-    !said_after && (title_case || (!punctuated && words.len() <= 2))
+    // `on "CBS This Morning," Sanders said`: a title after a preposition or article is a
+    // title even when a speech verb follows.
+    let before = text[..raw.open]
+        .trim_end()
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    let names_a_work = before.ends_with("'s")
+        || before.ends_with("’s")
+        || matches!(
+            before.to_lowercase().as_str(),
+            "on" | "of"
+                | "in"
+                | "at"
+                | "the"
+                | "a"
+                | "an"
+                | "its"
+                | "his"
+                | "her"
+                | "their"
+                | "to"
+                | "for"
+                | "from"
+                | "by"
+                | "with"
+                | "called"
+                | "named"
+                | "titled"
+                | "dubbed"
+                | "film"
+                | "book"
+                | "show"
+                | "song"
+                | "album"
+                | "series"
+                | "novel"
+                | "movie"
+                | "program"
+                | "programme"
+                | "headline"
+        );
+    (title_case && names_a_work)
+        || (!said_after && (title_case || (!punctuated && words.len() <= 2)))
 }
 
 fn starts_paragraph(text: &str, at: usize) -> bool {
