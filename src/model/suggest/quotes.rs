@@ -898,29 +898,34 @@ impl Context<'_> {
 /// True when the speech-verb form at `i` is a noun (`his attacks`, `the report`) or an
 /// infinitive (`to announce`), not the verb of an attribution.
 fn noun_or_infinitive(text: &str, toks: &[Tok], i: usize) -> bool {
-    i > 0
-        && toks[i - 1].word
-        && matches!(
-            lower(text, toks[i - 1]).as_str(),
-            "to" | "the"
-                | "a"
-                | "an"
-                | "his"
-                | "her"
-                | "their"
-                | "its"
-                | "our"
-                | "my"
-                | "your"
-                | "this"
-                | "that"
-                | "these"
-                | "those"
-                | "of"
-                | "in"
-                | "for"
-                | "with"
-        )
+    let possessive = i > 0 && {
+        let w = toks[i - 1].text(text);
+        w.ends_with("'s") || w.ends_with("’s")
+    };
+    possessive
+        || i > 0
+            && toks[i - 1].word
+            && matches!(
+                lower(text, toks[i - 1]).as_str(),
+                "to" | "the"
+                    | "a"
+                    | "an"
+                    | "his"
+                    | "her"
+                    | "their"
+                    | "its"
+                    | "our"
+                    | "my"
+                    | "your"
+                    | "this"
+                    | "that"
+                    | "these"
+                    | "those"
+                    | "of"
+                    | "in"
+                    | "for"
+                    | "with"
+            )
 }
 
 /// `Donald Trump: "…"`: a person's name right before the colon that opens the quote.
@@ -1182,8 +1187,33 @@ fn np_backward(text: &str, toks: &[Tok], lo: usize, verb: usize) -> Option<Range
     }) {
         return Some(toks[s].start..toks[aux - 1].end);
     }
-    // Only function words ("to", "both") are no speaker; a pronoun is.
+    // Only function words ("to", "both") are no speaker; a pronoun is. Nor is a phrase
+    // that starts like a predicate ("is likely to be", "for the racial").
     let np = &toks[s..end];
+    let first = lower(text, np[0]);
+    if np[0].lowercase(text)
+        && (lexicon::is_in(lexicon::AUXILIARIES, &first)
+            || first.ends_with("ing")
+            || first.ends_with("n't")
+            || first.ends_with("n’t")
+            || matches!(
+                first.as_str(),
+                "for"
+                    | "of"
+                    | "to"
+                    | "in"
+                    | "on"
+                    | "at"
+                    | "by"
+                    | "with"
+                    | "from"
+                    | "about"
+                    | "into"
+                    | "than"
+            ))
+    {
+        return None;
+    }
     if np.len() == 1 && lexicon::pronoun(np[0].text(text)).is_some() {
         return Some(np[0].start..np[0].end);
     }
