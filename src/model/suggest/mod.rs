@@ -21,7 +21,7 @@ pub use spoilers::{Spoiler, spoilers};
 use super::suggestion::{Draft, Kinds};
 
 /// Claims scoring below this are not suggested at all (a sentence with no cue).
-pub const CLAIM_FLOOR: f32 = 0.15;
+pub const CLAIM_FLOOR: f32 = 0.02;
 
 /// Longest sentence taken as one claim, in bytes (a run-on "sentence" of a text with no
 /// punctuation is not a claim).
