@@ -208,6 +208,96 @@ mod tests {
         assert!(none.is_empty());
     }
 
+    /// Random texts from the characters and words the rules look at.
+    fn random_texts(count: usize, len: usize) -> Vec<String> {
+        const PIECES: &[&str] = &[
+            "\"",
+            "“",
+            "”",
+            "„",
+            "«",
+            "»",
+            "‘",
+            "’",
+            "'",
+            "''",
+            "「",
+            "」",
+            " ",
+            " ",
+            " ",
+            "\n",
+            "\n\n",
+            ".",
+            ",",
+            ":",
+            "?",
+            "…",
+            "said",
+            "he",
+            "she",
+            "Ana",
+            "Ruiz",
+            "Mr.",
+            "the",
+            "according to",
+            "Spoilers ahead",
+            "End of spoilers",
+            "dies",
+            "film",
+            "season",
+            "42%",
+            "$3 million",
+            "who",
+            "saying",
+            "é",
+            "🙂",
+            "\u{200f}",
+            "ا",
+        ];
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        (0..count)
+            .map(|_| {
+                let mut out = String::new();
+                for _ in 0..len {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    out.push_str(PIECES[(x % PIECES.len() as u64) as usize]);
+                }
+                out
+            })
+            .collect()
+    }
+
+    #[test]
+    fn random_text_never_panics_and_every_span_and_link_is_valid() {
+        for text in random_texts(1500, 60) {
+            let len = text.chars().count();
+            let drafts = suggest(&text, ALL);
+            for d in &drafts {
+                assert!(
+                    d.span.start < d.span.end && d.span.end <= len,
+                    "{text:?}: {d:?}"
+                );
+                assert!((0.0..=1.0).contains(&d.score), "{text:?}: {d:?}");
+                for (_, to) in &d.links {
+                    assert!(*to < drafts.len(), "{text:?}: {d:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_text_without_punctuation_and_many_marks_finishes() {
+        // One "sentence" of 200 kB with a quote mark every few words, warnings and end
+        // markers: every rule stays linear (a quadratic one would not finish here).
+        let piece = "\"we are ready\" he said Spoilers ahead the film ends End of spoilers ";
+        let text = piece.repeat(200_000 / piece.len());
+        let drafts = suggest(&text, ALL);
+        assert!(drafts.iter().any(|d| d.label == "quote"));
+    }
+
     #[test]
     fn any_text_gives_spans_inside_it() {
         for text in [

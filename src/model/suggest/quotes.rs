@@ -9,6 +9,7 @@
 //! of an interrupted quote, or from the previous quote when a paragraph continues it.
 //! Pronouns are taken as the last named person before the quote.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::lexicon::{self, Gender};
@@ -244,12 +245,19 @@ pub fn quotes(text: &str, sentences: &[Range<usize>]) -> Vec<Quote> {
     } else {
         full_names(text, sentences)
     };
-    let mut surnames: Vec<&str> = full_names
-        .iter()
-        .filter_map(|n| n.split_whitespace().last())
-        .collect();
-    surnames.sort_unstable();
-    surnames.dedup();
+    // Last name → the longest full name with it (titles dropped).
+    let mut by_surname: HashMap<&str, String> = HashMap::new();
+    for name in &full_names {
+        if let Some(last) = name.split_whitespace().last() {
+            let full = strip_titles(name);
+            let entry = by_surname.entry(last).or_default();
+            if full.len() > entry.len() {
+                *entry = full;
+            }
+        }
+    }
+    // Speakers so far: last name → the fullest name a quote gave.
+    let mut speakers: HashMap<String, String> = HashMap::new();
     let mut out: Vec<Quote> = Vec::with_capacity(raws.len());
     let mut last_speaker: Option<(usize, Speaker)> = None;
     // The previous quote's attribution when it came after it (`"X," she said`), with
@@ -262,8 +270,8 @@ pub fn quotes(text: &str, sentences: &[Range<usize>]) -> Vec<Quote> {
         let prev_end = if n == 0 { 0 } else { raws[n - 1].end };
         let ctx = Context {
             text,
-            surnames: &surnames,
-            full_names: &full_names,
+            by_surname: &by_surname,
+            speakers: &speakers,
             sentences,
             quoted: &quoted,
         };
@@ -337,6 +345,12 @@ pub fn quotes(text: &str, sentences: &[Range<usize>]) -> Vec<Quote> {
         };
         if let Some(s) = &speaker {
             last_speaker = Some((raw.end, s.clone()));
+            if let Some(last) = s.name.split_whitespace().last() {
+                let entry = speakers.entry(last.to_owned()).or_default();
+                if s.name.len() > entry.len() {
+                    entry.clone_from(&s.name);
+                }
+            }
         }
         let reason = if raw.paragraphs > 1 {
             format!("{reason}; runs over {} paragraphs", raw.paragraphs)
@@ -576,10 +590,10 @@ enum How {
 struct Context<'a> {
     text: &'a str,
     /// Last names of the people named in full somewhere in the text (`Clinton` after
-    /// `Hillary Clinton`): alone, they still name a person.
-    surnames: &'a [&'a str],
-    /// Every full name in the text.
-    full_names: &'a [&'a str],
+    /// `Hillary Clinton`), with that full name: alone, they still name a person.
+    by_surname: &'a HashMap<&'a str, String>,
+    /// The speakers so far, by last name.
+    speakers: &'a HashMap<String, String>,
     sentences: &'a [Range<usize>],
     /// Every quotation's span (names inside quotes are not antecedents).
     quoted: &'a [Range<usize>],
@@ -625,7 +639,11 @@ impl Context<'_> {
             return None;
         }
         // The verb comes early: `Trump added during an interview on …`.
-        let toks = tokens(self.text, s.clone());
+        let end = (s.start..=s.end.min(s.start + 200))
+            .rev()
+            .find(|&b| self.text.is_char_boundary(b))
+            .unwrap_or(s.start);
+        let toks = tokens(self.text, s.start..end);
         self.attribution_after(&toks[..toks.len().min(8)], "in the next sentence")
     }
 
@@ -692,7 +710,12 @@ impl Context<'_> {
     fn before(&self, raw: &Raw, prev_end: usize) -> Option<Found> {
         let text = self.text;
         let sentence = self.sentence_at(raw.open)?;
-        let mut start = sentence.start.max(prev_end);
+        // Looked at up to 400 bytes back (a "sentence" of a text with no punctuation can
+        // be the whole text).
+        let near = (raw.open.saturating_sub(400)..raw.open)
+            .find(|&b| text.is_char_boundary(b))
+            .unwrap_or(raw.open);
+        let mut start = sentence.start.max(prev_end).max(near);
         if start >= raw.open {
             // "Ana Ruiz said:" on its own line before the quote's paragraph.
             let i = self.sentences.partition_point(|s| s.end <= raw.open);
@@ -739,7 +762,7 @@ impl Context<'_> {
         let form = toks[verb].text(text);
         // `Ruiz backed the plan, saying "…"`: the speaker is the sentence's subject.
         if form.ends_with("ing") {
-            let run = person_runs(text, &toks[..verb], self.surnames)
+            let run = person_runs(text, &toks[..verb], &|w| self.is_known(w))
                 .into_iter()
                 .next()?;
             return Some(Found {
@@ -775,7 +798,7 @@ impl Context<'_> {
         let toks = tokens(self.text, found.np.clone());
         let named = toks.iter().any(|t| is_name_word(self.text, *t));
         let name = if named {
-            self.fullest(&strip_titles(np_text), earlier)
+            self.fullest(&strip_titles(np_text))
         } else {
             np_text.to_owned()
         };
@@ -790,27 +813,29 @@ impl Context<'_> {
 
     /// The fullest earlier form of a name: `Ruiz` → `Ana Ruiz` when a quote already had
     /// her as speaker.
-    fn fullest(&self, name: &str, earlier: &[Quote]) -> String {
+    fn fullest(&self, name: &str) -> String {
         let last = name.split_whitespace().last().unwrap_or(name);
-        earlier
-            .iter()
-            .rev()
-            .filter_map(|q| q.speaker.as_ref())
-            .find(|s| s.name.len() > name.len() && s.name.split_whitespace().last() == Some(last))
-            .map(|s| s.name.clone())
-            .or_else(|| {
-                // A name given in full somewhere in the text.
-                (name.split_whitespace().count() == 1)
-                    .then(|| {
-                        self.full_names
-                            .iter()
-                            .filter(|n| n.split_whitespace().last() == Some(last))
-                            .max_by_key(|n| n.len())
-                            .map(|n| strip_titles(n))
-                    })
-                    .flatten()
-            })
-            .unwrap_or_else(|| name.to_owned())
+        if let Some(full) = self.speakers.get(last).filter(|f| f.len() > name.len()) {
+            return full.clone();
+        }
+        // A name given in full somewhere in the text.
+        if name.split_whitespace().count() == 1
+            && let Some(full) = self.by_surname.get(last)
+        {
+            return full.clone();
+        }
+        name.to_owned()
+    }
+
+    /// True when `word` is the last name of a speaker or of someone named in full.
+    fn is_known(&self, word: &str) -> bool {
+        self.speakers.contains_key(word) || self.by_surname.contains_key(word)
+    }
+
+    /// True when `span` lies inside a quotation.
+    fn is_quoted(&self, span: &Range<usize>) -> bool {
+        let i = self.quoted.partition_point(|q| q.start <= span.start);
+        i > 0 && span.end <= self.quoted[i - 1].end
     }
 
     /// The last named person before `at` (outside quotations) that agrees with a
@@ -822,19 +847,9 @@ impl Context<'_> {
         let mut best: Option<Speaker> = None;
         for sentence in self.sentences_between(from, at) {
             let toks = tokens(text, sentence.start.max(from)..sentence.end.min(at));
-            let mut known: Vec<&str> = earlier
-                .iter()
-                .filter_map(|q| q.speaker.as_ref())
-                .filter_map(|s| s.name.split_whitespace().last())
-                .collect();
-            known.extend_from_slice(self.surnames);
-            for run in person_runs(text, &toks, &known) {
+            for run in person_runs(text, &toks, &|w| self.is_known(w)) {
                 let span = run.clone();
-                if self
-                    .quoted
-                    .iter()
-                    .any(|q| q.start <= span.start && span.end <= q.end)
-                {
+                if self.is_quoted(&span) {
                     continue;
                 }
                 let titles = &toks;
@@ -852,7 +867,7 @@ impl Context<'_> {
                         }
                     });
                 // No title: a common given name may say it.
-                let full = self.fullest(&strip_titles(&text[span.clone()]), earlier);
+                let full = self.fullest(&strip_titles(&text[span.clone()]));
                 let title_gender = title_gender.or_else(|| {
                     let first = full.split_whitespace().next()?;
                     if lexicon::is_in(lexicon::FEMALE_NAMES, first) {
@@ -882,6 +897,7 @@ impl Context<'_> {
             earlier
                 .iter()
                 .rev()
+                .take(20)
                 .find_map(|q| q.speaker.clone())
                 .filter(|s| s.mention.start >= from)
         })
@@ -935,7 +951,7 @@ fn colon_name(text: &str, toks: &[Tok]) -> Option<Found> {
         return None;
     }
     let start = before.len().saturating_sub(5);
-    let run = person_runs(text, &before[start..], &[]).pop()?;
+    let run = person_runs(text, &before[start..], &|_| false).pop()?;
     (run.end == before.last()?.end).then(|| Found {
         np: run,
         reason: "a name and a colon before the quote".into(),
@@ -955,9 +971,9 @@ fn is_name_word(text: &str, t: Tok) -> bool {
 /// duplicates.
 fn full_names<'a>(text: &'a str, sentences: &[Range<usize>]) -> Vec<&'a str> {
     let mut out = Vec::new();
-    for sentence in sentences {
+    for sentence in sentences.iter().filter(|s| s.len() <= 5000) {
         let toks = tokens(text, sentence.clone());
-        for run in person_runs(text, &toks, &[]) {
+        for run in person_runs(text, &toks, &|_| false) {
             let name = &text[run];
             let words = name
                 .split_whitespace()
@@ -986,7 +1002,7 @@ fn strip_titles(name: &str) -> String {
 
 /// Runs of capitalised words that look like a person's name: two or more words, or one
 /// after a title; none of them a day, month, place or institution word. Byte ranges.
-fn person_runs(text: &str, toks: &[Tok], known: &[&str]) -> Vec<Range<usize>> {
+fn person_runs(text: &str, toks: &[Tok], known: &dyn Fn(&str) -> bool) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -1032,7 +1048,7 @@ fn person_runs(text: &str, toks: &[Tok], known: &[&str]) -> Vec<Range<usize>> {
                 .strip_suffix("'s")
                 .or_else(|| w.strip_suffix("’s"))
                 .unwrap_or(w);
-            known.contains(&w)
+            known(w)
         };
         let enough = (titled > 0 && !names.is_empty())
             || names.len() >= 2
@@ -1079,7 +1095,7 @@ fn np_forward(text: &str, toks: &[Tok], from: usize) -> Option<Range<usize>> {
         && toks.get(end + 1).is_some_and(|t| t.text(text) == ",")
         && toks.get(end + 2).is_some_and(|t| t.capitalised(text))
     {
-        let runs = person_runs(text, &toks[end + 2..toks.len().min(end + 7)], &[]);
+        let runs = person_runs(text, &toks[end + 2..toks.len().min(end + 7)], &|_| false);
         if let Some(run) = runs.first().filter(|r| r.start == toks[end + 2].start) {
             return Some(run.clone());
         }
@@ -1120,9 +1136,12 @@ fn np_backward(text: &str, toks: &[Tok], lo: usize, verb: usize) -> Option<Range
                 .take_while(|t| t.word)
                 .all(|t| !is_name_word(text, *t));
             if role_before
-                && let Some(run) = person_runs(text, appositive, &[]).into_iter().find(|r| {
-                    r.start == appositive[0].start && r.end == appositive[appositive.len() - 1].end
-                })
+                && let Some(run) = person_runs(text, appositive, &|_| false)
+                    .into_iter()
+                    .find(|r| {
+                        r.start == appositive[0].start
+                            && r.end == appositive[appositive.len() - 1].end
+                    })
             {
                 return Some(run);
             }

@@ -147,6 +147,8 @@ const OUTCOMES: &[(&str, f32)] = &[
 pub fn spoilers(text: &str, sentences: &[Range<usize>]) -> Vec<Spoiler> {
     let mut out = Vec::new();
     let mut covered_until = 0usize;
+    // Every end marker once (each warning looks up the next one: linear in all).
+    let ends: Vec<usize> = end_marker().find_iter(text).map(|e| e.start()).collect();
     for m in warning().find_iter(text) {
         if m.start() < covered_until {
             continue;
@@ -163,13 +165,13 @@ pub fn spoilers(text: &str, sentences: &[Range<usize>]) -> Vec<Spoiler> {
         if start >= text.len() {
             continue;
         }
-        let section_end = section_end(text, start);
-        let end = end_marker()
-            .find_at(text, start)
-            .filter(|e| e.start() < section_end)
+        let next_end = ends.get(ends.partition_point(|&e| e < start)).copied();
+        let section_end = section_end(text, start, next_end.unwrap_or(text.len()));
+        let end = next_end
+            .filter(|&e| e < section_end)
             .map_or(section_end, |e| {
-                let j = sentences.partition_point(|s| s.end <= e.start());
-                sentences.get(j).map_or(e.start(), |s| s.start.max(start))
+                let j = sentences.partition_point(|s| s.end <= e);
+                sentences.get(j).map_or(e, |s| s.start.max(start))
             });
         let span = start..trim_end(text, start, end);
         if span.is_empty() {
@@ -187,10 +189,9 @@ pub fn spoilers(text: &str, sentences: &[Range<usize>]) -> Vec<Spoiler> {
         return out;
     }
     for sentence in sentences {
-        if warned
-            .iter()
-            .any(|w| w.start <= sentence.start && sentence.end <= w.end)
-        {
+        // Inside a warned passage (sorted, apart): found by binary search.
+        let i = warned.partition_point(|w| w.start <= sentence.start);
+        if i > 0 && sentence.end <= warned[i - 1].end {
             continue;
         }
         let piece = &text[sentence.clone()];
@@ -252,10 +253,11 @@ fn about_a_story(text: &str) -> bool {
 }
 
 /// Where the section holding `from` ends: at the next heading (a short line without a
-/// full stop between blank lines) or at the end of the text.
-fn section_end(text: &str, from: usize) -> usize {
+/// full stop between blank lines) or at the end of the text; never looked for past
+/// `limit`.
+fn section_end(text: &str, from: usize, limit: usize) -> usize {
     let mut at = from;
-    while let Some(n) = text[at..].find("\n\n") {
+    while let Some(n) = text[at..limit.max(at)].find("\n\n") {
         let line_start = at + n + 2;
         let rest = &text[line_start..];
         let line_end = rest.find('\n').map_or(text.len(), |e| line_start + e);
