@@ -104,7 +104,7 @@ const OUTCOMES: &[(&str, f32)] = &[
     (" ended up with", 0.45),
     (" end up with", 0.45),
     (" ends up ", 0.35),
-    (" returns", 0.3),
+    (" returns", 0.2),
     (" comes back", 0.35),
     (" back from the dead", 0.6),
     (" is pregnant", 0.55),
