@@ -186,6 +186,57 @@ mod tests {
     }
 
     #[test]
+    fn a_news_article_gets_every_quote_with_its_speaker() {
+        let text = include_str!("../../../tests/fixtures/harbour-news.txt");
+        let speakers: Vec<(String, String)> = suggest(text, ALL)
+            .into_iter()
+            .filter(|d| d.label == "quote")
+            .map(|d| {
+                let start: String = slice(text, &d.span).chars().take(12).collect();
+                (
+                    start,
+                    d.attributes.get("speaker").cloned().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let expected = [
+            ("“We are read", "Ana Ruiz"),
+            ("“This is the", "Tom Lee"),
+            ("“A new ferry", "Tom Lee"),
+            ("“The ferry b", "Marta Quell"),
+            ("that the bri", "Ivo Brandt"),
+            ("“Nobody like", "Ana Ruiz"),
+            ("“Cut the ser", "Tom Lee"),
+            ("“In the twel", "Sela Moor"),
+            ("“I have run ", "Marta Quell"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect();
+        assert_eq!(speakers, expected);
+    }
+
+    #[test]
+    fn a_review_gets_its_spoiler_passage_and_quotes() {
+        let text = include_str!("../../../tests/fixtures/lighthouse-review.txt");
+        let drafts = suggest(text, ALL);
+        let spoiler = drafts
+            .iter()
+            .find(|d| d.label == "spoiler" && d.score > 0.9)
+            .expect("the warned passage");
+        let passage = slice(text, &spoiler.span);
+        assert!(passage.starts_with("In the finale") && passage.ends_with("real father."));
+        // The pronoun after the warning takes the director named earlier.
+        let last = drafts.iter().rfind(|d| d.label == "quote").unwrap();
+        assert_eq!(last.attributes["speaker"], "Ines Marlow");
+        // The premise is not offered as a spoiler for review.
+        assert!(!drafts.iter().any(|d| d.label == "spoiler"
+            && d.score >= 0.5
+            && slice(text, &d.span).contains("returns to")));
+    }
+
+    #[test]
     fn only_the_kinds_asked_for() {
         let text = "“We are ready,” said Ana Ruiz. The bridge cost 4 million euros, 30% more.";
         let claims = suggest(
