@@ -1591,4 +1591,15 @@ fn suggestions_are_reviewed_by_keyboard_accept_reject_accept_all_and_undo() {
     harness.state_mut().store_suggestions("harbour", &drafts);
     harness.run();
     harness.get_by_label("Suggestions (4)");
+    // As in a session opened with pending suggestions: nothing under review; Enter
+    // starts the review, and then accepts.
+    harness.state_mut().suggestions.focused = None;
+    harness.state_mut().selected = None;
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert!(focused(&harness).is_some(), "Enter put one under review");
+    assert_eq!(annotation_count(&harness), 0);
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert!(annotation_count(&harness) >= 1);
 }

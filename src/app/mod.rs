@@ -192,6 +192,19 @@ impl GlossApp {
                 }
             }
         }
+        // Enter starts reviewing an article's pending suggestions (from a saved session,
+        // say) when none is under review and nothing is selected.
+        if self.linking.is_none()
+            && self.suggestions.focused.is_none()
+            && self.selected.is_none()
+            && self
+                .current_document()
+                .is_some_and(|d| !d.pending.suggestions.is_empty())
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter))
+        {
+            self.push(Command::Suggestion(SuggestionCommand::Step(true)));
+            return;
+        }
         // Enter re-attaches the selected orphan to the reader's selection.
         if self.linking.is_none()
             && let Some(id) = self.selected

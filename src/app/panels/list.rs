@@ -160,7 +160,7 @@ pub fn list_ui(
                 let first = if a.orphan {
                     format!("ORPHAN {name}: “{}”", shorten(&a.text, 60))
                 } else {
-                    format!("{name}: “{}”", shorten(&a.text, 60))
+                    quoted(&name, &shorten(&a.text, 60))
                 };
                 // A quote's speaker, a claim's status (every attribute with a value),
                 // then the note.
@@ -202,4 +202,13 @@ pub fn list_ui(
                 }
             }
         });
+}
+
+/// `Label: “text”`, without doubling the marks of a text that brings its own.
+fn quoted(name: &str, text: &str) -> String {
+    if text.starts_with(['“', '"', '«', '»', '„', '‘', '\'', '「']) {
+        format!("{name}: {text}")
+    } else {
+        format!("{name}: “{text}”")
+    }
 }

@@ -64,7 +64,10 @@ pub fn suggestions_ui(ui: &mut Ui, view: &SuggestionsView<'_>, commands: &mut Ve
             }
         }
     });
-    ui.weak("Enter or A accepts · X rejects · Space skips · Alt(+Shift)+Left/Right move its edges");
+    ui.weak(
+        "Enter starts the review · Enter or A accepts · X rejects · Space skips · \
+         Alt(+Shift)+Left/Right move its edges",
+    );
     egui::ScrollArea::vertical()
         .id_salt("suggestions")
         .max_height(240.0)
