@@ -160,7 +160,7 @@ pub fn list_ui(
                 let first = if a.orphan {
                     format!("ORPHAN {name}: “{}”", shorten(&a.text, 60))
                 } else {
-                    quoted(&name, &shorten(&a.text, 60))
+                    quoted(name, &shorten(&a.text, 60))
                 };
                 // A quote's speaker, a claim's status (every attribute with a value),
                 // then the note.
