@@ -12,6 +12,8 @@
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 #![allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
 
+mod common;
+
 use std::collections::HashSet;
 use std::io::Write as _;
 use std::ops::Range;
@@ -19,6 +21,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Instant;
 
+use common::{Lcg, WORDS, generate_text};
 use egui::text::{CCursor, LayoutJob, TextFormat};
 use egui::{CentralPanel, Color32, Context, FontId, Galley, Id, Pos2, RawInput, Rect, Ui, vec2};
 use gloss::app::reader::{Lane, Reader, ReaderView};
@@ -752,96 +755,6 @@ fn highlight_job(text: &str, annotations: &[Annotation], labels: &[Label]) -> La
 }
 
 // --- generated articles ---------------------------------------------------------------
-
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
-const WORDS: [&str; 40] = [
-    "the",
-    "harbour",
-    "lantern",
-    "council",
-    "said",
-    "that",
-    "night",
-    "ferry",
-    "keeper",
-    "bridge",
-    "river",
-    "storm",
-    "café",
-    "naïve",
-    "season",
-    "episode",
-    "finale",
-    "reveal",
-    "witness",
-    "claimed",
-    "percent",
-    "mayor",
-    "budget",
-    "island",
-    "signal",
-    "ledger",
-    "brother",
-    "sister",
-    "archive",
-    "tide",
-    "“quoted”",
-    "—",
-    "évidence",
-    "crossing",
-    "lighthouse",
-    "secret",
-    "north",
-    "promised",
-    "report",
-    "🙂",
-];
-
-fn generate_text(bytes: usize) -> String {
-    let mut rng = Lcg(0x5eed ^ bytes as u64);
-    let mut out = String::with_capacity(bytes + 1024);
-    while out.len() < bytes {
-        let words = 40 + rng.below(120);
-        let mut sentence_start = true;
-        for w in 0..words {
-            let word = WORDS[rng.below(WORDS.len() as u64) as usize];
-            if w > 0 {
-                out.push(' ');
-            }
-            if sentence_start {
-                let mut chars = word.chars();
-                if let Some(first) = chars.next() {
-                    out.extend(first.to_uppercase());
-                    out.push_str(chars.as_str());
-                }
-                sentence_start = false;
-            } else {
-                out.push_str(word);
-            }
-            if rng.below(12) == 0 {
-                out.push('.');
-                sentence_start = true;
-            }
-        }
-        out.push_str(".\n\n");
-    }
-    out
-}
 
 /// 10,000 relations between annotations of the article (at most one per two
 /// annotations), plus 50 from the annotation in the middle: 30 to its neighbours, 20 to

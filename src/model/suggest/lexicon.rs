@@ -467,7 +467,7 @@ const DOUBLING: &[&str] = &[
 ];
 
 /// Titles and roles that come right before a name (Mr, Dr, the president).
-pub const TITLES: &[&str] = &[
+pub static TITLES: WordSet = WordSet::new(&[
     "mr",
     "mrs",
     "ms",
@@ -558,10 +558,10 @@ pub const TITLES: &[&str] = &[
     "frau",
     "st",
     "prime",
-];
+]);
 
 /// Titles saying the person is a man, or a woman (for he/she).
-pub const MALE_TITLES: &[&str] = &[
+pub static MALE_TITLES: WordSet = WordSet::new(&[
     "mr",
     "sir",
     "lord",
@@ -574,9 +574,9 @@ pub const MALE_TITLES: &[&str] = &[
     "chairman",
     "spokesman",
     "herr",
-];
+]);
 /// See [`MALE_TITLES`].
-pub const FEMALE_TITLES: &[&str] = &[
+pub static FEMALE_TITLES: WordSet = WordSet::new(&[
     "mrs",
     "ms",
     "miss",
@@ -592,11 +592,11 @@ pub const FEMALE_TITLES: &[&str] = &[
     "mme",
     "mlle",
     "frau",
-];
+]);
 
 /// Common given names of women and of men (English-language news), for he/she when
 /// no title says it. A name on neither list says nothing.
-pub const FEMALE_NAMES: &[&str] = &[
+pub static FEMALE_NAMES: WordSet = WordSet::new(&[
     "mary",
     "patricia",
     "jennifer",
@@ -734,9 +734,9 @@ pub const FEMALE_NAMES: &[&str] = &[
     "yuki",
     "ines",
     "lucia",
-];
+]);
 /// See [`FEMALE_NAMES`].
-pub const MALE_NAMES: &[&str] = &[
+pub static MALE_NAMES: WordSet = WordSet::new(&[
     "james",
     "robert",
     "john",
@@ -886,11 +886,11 @@ pub const MALE_NAMES: &[&str] = &[
     "giuseppe",
     "ivo",
     "oskar",
-];
+]);
 
 /// Capitalised words that name days, months, places and institutions rather than people:
 /// a run of capitalised words containing one is not taken for a person.
-pub const NOT_PERSON: &[&str] = &[
+pub static NOT_PERSON: WordSet = WordSet::new(&[
     "monday",
     "tuesday",
     "wednesday",
@@ -1078,10 +1078,10 @@ pub const NOT_PERSON: &[&str] = &[
     "which",
     "mr.",
     "already",
-];
+]);
 
 /// Words that end a speaker's noun phrase after a verb (`said Smith on Monday`).
-pub const NP_STOP: &[&str] = &[
+pub static NP_STOP: WordSet = WordSet::new(&[
     "on",
     "in",
     "at",
@@ -1151,10 +1151,10 @@ pub const NP_STOP: &[&str] = &[
     "where",
     "whose",
     "whom",
-];
+]);
 
 /// Words between a subject and its speech verb (`Smith has also said`).
-pub const AUXILIARIES: &[&str] = &[
+pub static AUXILIARIES: WordSet = WordSet::new(&[
     "has",
     "have",
     "had",
@@ -1209,7 +1209,7 @@ pub const AUXILIARIES: &[&str] = &[
     "bluntly",
     "frankly",
     "candidly",
-];
+]);
 
 /// Subject pronouns and what they need from their antecedent.
 pub fn pronoun(word: &str) -> Option<Gender> {
@@ -1307,10 +1307,43 @@ fn regular_forms(lemma: &str, doubles: bool) -> Vec<String> {
     vec![third, past, ing]
 }
 
-/// True when `word` (any case) is in `list`.
-pub fn is_in(list: &[&str], word: &str) -> bool {
-    let lower = word.trim_end_matches('.').to_lowercase();
-    list.contains(&lower.as_str())
+/// True when `word` (any case, a trailing full stop ignored) is in `set`.
+pub fn is_in(set: &WordSet, word: &str) -> bool {
+    set.contains(word)
+}
+
+/// A word list looked up as a hash set, built on first use; lookups lower-case ASCII
+/// words on the stack (no allocation on the engine's hot path).
+pub struct WordSet {
+    words: &'static [&'static str],
+    set: OnceLock<HashSet<&'static str>>,
+}
+
+impl WordSet {
+    /// A set of lower-case words.
+    pub const fn new(words: &'static [&'static str]) -> Self {
+        Self {
+            words,
+            set: OnceLock::new(),
+        }
+    }
+
+    /// True when `word` (any case, a trailing full stop ignored) is in the set.
+    pub fn contains(&self, word: &str) -> bool {
+        let set = self
+            .set
+            .get_or_init(|| self.words.iter().copied().collect());
+        let word = word.trim_end_matches('.');
+        let mut buf = [0u8; 40];
+        if word.is_ascii() && word.len() <= buf.len() {
+            let bytes = &mut buf[..word.len()];
+            bytes.copy_from_slice(word.as_bytes());
+            bytes.make_ascii_lowercase();
+            std::str::from_utf8(bytes).is_ok_and(|w| set.contains(w))
+        } else {
+            set.contains(word.to_lowercase().as_str())
+        }
+    }
 }
 
 #[cfg(test)]

@@ -43,11 +43,24 @@ pub fn suggest(text: &str, kinds: Kinds) -> Vec<Draft> {
     if !(kinds.quotes || kinds.claims || kinds.spoilers) {
         return Vec::new();
     }
-    let sentences = sentences(text);
-    // (label, byte span, score, reason, attributes, links)
+    let sentences = sentences_in_parallel(text);
+    // The three kinds only share the sentences: on a long text they run side by side.
+    let (found_quotes, found_claims, found_spoilers) = if text.len() >= PARALLEL_FROM {
+        std::thread::scope(|scope| {
+            let q = scope.spawn(|| kinds.quotes.then(|| quotes(text, &sentences)));
+            let sp = scope.spawn(|| kinds.spoilers.then(|| spoilers(text, &sentences)));
+            let c = kinds.claims.then(|| scored_claims(text, &sentences));
+            (joined(q), c, joined(sp))
+        })
+    } else {
+        (
+            kinds.quotes.then(|| quotes(text, &sentences)),
+            kinds.claims.then(|| scored_claims(text, &sentences)),
+            kinds.spoilers.then(|| spoilers(text, &sentences)),
+        )
+    };
     let mut drafts: Vec<Raw> = Vec::new();
-    if kinds.quotes {
-        let found = quotes(text, &sentences);
+    if let Some(found) = found_quotes {
         let mut sources: HashMap<(usize, usize), usize> = HashMap::new();
         let mut source_drafts = Vec::new();
         let mut quote_drafts = Vec::new();
@@ -84,41 +97,30 @@ pub fn suggest(text: &str, kinds: Kinds) -> Vec<Draft> {
             ));
         }
     }
-    if kinds.claims {
-        for s in &sentences {
-            if s.len() > LONGEST_CLAIM {
-                continue;
-            }
-            let scored = claim_score(&text[s.clone()]);
-            if scored.score < CLAIM_FLOOR {
-                continue;
-            }
-            let reason = if scored.cues.is_empty() {
-                "a statement".to_owned()
-            } else {
-                scored.cues.join(", ")
-            };
-            drafts.push((
-                "claim".into(),
-                s.clone(),
-                scored.score,
-                reason,
-                BTreeMap::new(),
-                Vec::new(),
-            ));
-        }
+    for (span, scored) in found_claims.unwrap_or_default() {
+        let reason = if scored.cues.is_empty() {
+            "a statement".to_owned()
+        } else {
+            scored.cues.join(", ")
+        };
+        drafts.push((
+            "claim".into(),
+            span,
+            scored.score,
+            reason,
+            BTreeMap::new(),
+            Vec::new(),
+        ));
     }
-    if kinds.spoilers {
-        for s in spoilers(text, &sentences) {
-            drafts.push((
-                "spoiler".into(),
-                s.span,
-                s.score,
-                s.reason,
-                BTreeMap::new(),
-                Vec::new(),
-            ));
-        }
+    for s in found_spoilers.unwrap_or_default() {
+        drafts.push((
+            "spoiler".into(),
+            s.span,
+            s.score,
+            s.reason,
+            BTreeMap::new(),
+            Vec::new(),
+        ));
     }
     // Bytes to chars, in one pass over the text.
     let mut offsets: Vec<usize> = drafts.iter().flat_map(|d| [d.1.start, d.1.end]).collect();
@@ -137,6 +139,50 @@ pub fn suggest(text: &str, kinds: Kinds) -> Vec<Draft> {
             links,
         })
         .collect()
+}
+
+/// Texts at least this long (bytes) are worked on by more than one thread.
+const PARALLEL_FROM: usize = 256 * 1024;
+
+/// A scoped thread's result; its panic goes on in the caller.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Every sentence scoring at least [`CLAIM_FLOOR`] as a claim.
+fn scored_claims(text: &str, sentences: &[Range<usize>]) -> Vec<(Range<usize>, ClaimScore)> {
+    sentences
+        .iter()
+        .filter(|s| s.len() <= LONGEST_CLAIM)
+        .filter_map(|s| {
+            let scored = claim_score(&text[s.clone()]);
+            (scored.score >= CLAIM_FLOOR).then(|| (s.clone(), scored))
+        })
+        .collect()
+}
+
+/// [`sentences`] of a long text in two halves at once, cut at a blank line (where a
+/// sentence always ends, so the result is the same).
+fn sentences_in_parallel(text: &str) -> Vec<Range<usize>> {
+    let middle = text.len() / 2;
+    let cut = (text.len() >= PARALLEL_FROM)
+        .then(|| {
+            let from = (middle..text.len()).find(|&b| text.is_char_boundary(b))?;
+            text[from..].find("\n\n").map(|n| from + n + 1)
+        })
+        .flatten();
+    let Some(cut) = cut else {
+        return sentences(text);
+    };
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| sentences(&text[cut..]));
+        (sentences(&text[..cut]), joined(second))
+    });
+    let mut all = first;
+    all.extend(second.into_iter().map(|r| r.start + cut..r.end + cut));
+    all
 }
 
 /// The char index of each byte offset in `sorted` (sorted, on char boundaries).
@@ -340,6 +386,22 @@ mod tests {
     }
 
     #[test]
+    fn long_clauses_of_multi_byte_chars_are_cut_on_char_boundaries() {
+        // Attribution and context windows are cut at byte counts: never inside a char.
+        for filler in ["—", "é", "🙂", "ا", "\u{200f}"] {
+            let long = filler.repeat(400);
+            let text = format!(
+                "“We are ready,” {long} said Ana Ruiz {long}. {long} “Yes,” she said {long}."
+            );
+            for d in suggest(&text, ALL) {
+                assert!(d.span.end <= text.chars().count());
+            }
+            let text = format!("{long}“{long}” {long}");
+            let _ = suggest(&text, ALL);
+        }
+    }
+
+    #[test]
     fn a_long_text_without_punctuation_and_many_marks_finishes() {
         // One "sentence" of 200 kB with a quote mark every few words, warnings and end
         // markers: every rule stays linear (a quadratic one would not finish here).
@@ -347,6 +409,27 @@ mod tests {
         let text = piece.repeat(200_000 / piece.len());
         let drafts = suggest(&text, ALL);
         assert!(drafts.iter().any(|d| d.label == "quote"));
+    }
+
+    #[test]
+    fn long_texts_get_the_same_sentences_and_suggestions_in_parallel() {
+        let piece = "“We are ready,” said Ana Ruiz. It cost 4 million euros, 30% more.\n\
+                     Spoilers ahead. Mara dies in the film.\n\n";
+        let text = piece.repeat(PARALLEL_FROM / piece.len() + 10);
+        assert!(text.len() >= PARALLEL_FROM);
+        assert_eq!(sentences_in_parallel(&text), sentences(&text));
+        // The same as one piece after another, in the same order.
+        let all = suggest(&text, ALL);
+        let one = suggest(piece, ALL);
+        assert!(
+            all.len() >= one.len() * 10,
+            "{} vs {}",
+            all.len(),
+            one.len()
+        );
+        assert!(all.windows(2).all(|w| w[0].label != "claim"
+            || w[1].label != "claim"
+            || w[0].span.start < w[1].span.start));
     }
 
     #[test]

@@ -622,7 +622,8 @@ impl Context<'_> {
         }
         let last_mark = raw.end - 1;
         let sentence = self.sentence_at(last_mark)?;
-        let end = sentence.end.min(next_open).min(raw.end + 240);
+        let limit = floor_boundary(self.text, raw.end + 240);
+        let end = sentence.end.min(next_open).min(limit);
         if end <= raw.end {
             return None;
         }
@@ -688,7 +689,7 @@ impl Context<'_> {
         if verb == 0
             || (verb == 1
                 && toks[0].lowercase(text)
-                && lexicon::is_in(lexicon::AUXILIARIES, toks[0].text(text)))
+                && lexicon::is_in(&lexicon::AUXILIARIES, toks[0].text(text)))
         {
             let np = np_forward(text, toks, verb + 1)?;
             return Some(Found {
@@ -845,7 +846,12 @@ impl Context<'_> {
         let from = at.saturating_sub(1500);
         let from = (from..at).find(|&b| text.is_char_boundary(b)).unwrap_or(at);
         let mut best: Option<Speaker> = None;
-        for sentence in self.sentences_between(from, at) {
+        // From the quote backwards: the first sentence naming someone decides.
+        let window: Vec<Range<usize>> = self.sentences_between(from, at).cloned().collect();
+        for sentence in window.iter().rev() {
+            if best.is_some() {
+                break;
+            }
             let toks = tokens(text, sentence.start.max(from)..sentence.end.min(at));
             for run in person_runs(text, &toks, &|w| self.is_known(w)) {
                 let span = run.clone();
@@ -858,9 +864,9 @@ impl Context<'_> {
                     .filter(|t| t.start >= span.start.saturating_sub(12) && t.end <= span.end)
                     .find_map(|t| {
                         let w = t.text(text);
-                        if lexicon::is_in(lexicon::MALE_TITLES, w) {
+                        if lexicon::is_in(&lexicon::MALE_TITLES, w) {
                             Some(Gender::Male)
-                        } else if lexicon::is_in(lexicon::FEMALE_TITLES, w) {
+                        } else if lexicon::is_in(&lexicon::FEMALE_TITLES, w) {
                             Some(Gender::Female)
                         } else {
                             None
@@ -870,9 +876,9 @@ impl Context<'_> {
                 let full = self.fullest(&strip_titles(&text[span.clone()]));
                 let title_gender = title_gender.or_else(|| {
                     let first = full.split_whitespace().next()?;
-                    if lexicon::is_in(lexicon::FEMALE_NAMES, first) {
+                    if lexicon::is_in(&lexicon::FEMALE_NAMES, first) {
                         Some(Gender::Female)
-                    } else if lexicon::is_in(lexicon::MALE_NAMES, first) {
+                    } else if lexicon::is_in(&lexicon::MALE_NAMES, first) {
                         Some(Gender::Male)
                     } else {
                         None
@@ -959,12 +965,20 @@ fn colon_name(text: &str, toks: &[Tok]) -> Option<Found> {
     })
 }
 
+/// The char boundary at or before `at` (the text's end when past it).
+fn floor_boundary(text: &str, at: usize) -> usize {
+    (0..=at.min(text.len()))
+        .rev()
+        .find(|&b| text.is_char_boundary(b))
+        .unwrap_or(0)
+}
+
 /// A capitalised word that can be part of a name (not a title, not a capitalised
 /// pronoun or determiner at the start of a sentence).
 fn is_name_word(text: &str, t: Tok) -> bool {
     t.capitalised(text)
-        && !lexicon::is_in(lexicon::TITLES, t.text(text))
-        && !lexicon::is_in(lexicon::NOT_PERSON, t.text(text))
+        && !lexicon::is_in(&lexicon::TITLES, t.text(text))
+        && !lexicon::is_in(&lexicon::NOT_PERSON, t.text(text))
 }
 
 /// Every full name in the text (two words or more besides titles), sorted and without
@@ -977,7 +991,7 @@ fn full_names<'a>(text: &'a str, sentences: &[Range<usize>]) -> Vec<&'a str> {
             let name = &text[run];
             let words = name
                 .split_whitespace()
-                .filter(|w| !lexicon::is_in(lexicon::TITLES, w))
+                .filter(|w| !lexicon::is_in(&lexicon::TITLES, w))
                 .count();
             if words >= 2 {
                 out.push(name);
@@ -995,7 +1009,7 @@ fn strip_titles(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
     let first = words
         .iter()
-        .position(|w| !lexicon::is_in(lexicon::TITLES, w))
+        .position(|w| !lexicon::is_in(&lexicon::TITLES, w))
         .unwrap_or(0);
     words[first..].join(" ")
 }
@@ -1026,7 +1040,7 @@ fn person_runs(text: &str, toks: &[Tok], known: &dyn Fn(&str) -> bool) -> Vec<Ra
         }
         // Capitalised function words at the start of a sentence ("For Quell, ...").
         let mut first = start;
-        while first < j && lexicon::is_in(lexicon::NOT_PERSON, toks[first].text(text)) {
+        while first < j && lexicon::is_in(&lexicon::NOT_PERSON, toks[first].text(text)) {
             first += 1;
         }
         let run = &toks[first..j];
@@ -1036,12 +1050,12 @@ fn person_runs(text: &str, toks: &[Tok], known: &dyn Fn(&str) -> bool) -> Vec<Ra
         }
         let titled = run
             .iter()
-            .take_while(|t| lexicon::is_in(lexicon::TITLES, t.text(text)))
+            .take_while(|t| lexicon::is_in(&lexicon::TITLES, t.text(text)))
             .count();
         let names = &run[titled..];
         let blocked = names
             .iter()
-            .any(|t| lexicon::is_in(lexicon::NOT_PERSON, t.text(text)));
+            .any(|t| lexicon::is_in(&lexicon::NOT_PERSON, t.text(text)));
         let surname = |t: &Tok| {
             let w = t.text(text);
             let w = w
@@ -1078,7 +1092,7 @@ fn np_forward(text: &str, toks: &[Tok], from: usize) -> Option<Range<usize>> {
             break;
         }
         let w = lower(text, t);
-        let stop = lexicon::is_in(lexicon::NP_STOP, &w)
+        let stop = lexicon::is_in(&lexicon::NP_STOP, &w)
             || (t.lowercase(text) && w.len() > 4 && w.ends_with("ly"))
             || (i > from && t.lowercase(text) && lexicon::speech_verb(&w).is_some());
         if stop {
@@ -1109,7 +1123,7 @@ fn np_backward(text: &str, toks: &[Tok], lo: usize, verb: usize) -> Option<Range
     let mut j = verb;
     while j > lo && toks[j - 1].word && {
         let w = lower(text, toks[j - 1]);
-        lexicon::is_in(lexicon::AUXILIARIES, &w)
+        lexicon::is_in(&lexicon::AUXILIARIES, &w)
             || (toks[j - 1].lowercase(text) && w.len() > 4 && w.ends_with("ly"))
     } {
         j -= 1;
@@ -1220,7 +1234,7 @@ fn np_backward(text: &str, toks: &[Tok], lo: usize, verb: usize) -> Option<Range
     let np = &toks[s..end];
     let first = lower(text, np[0]);
     if np[0].lowercase(text)
-        && (lexicon::is_in(lexicon::AUXILIARIES, &first)
+        && (lexicon::is_in(&lexicon::AUXILIARIES, &first)
             || first.ends_with("ing")
             || first.ends_with("n't")
             || first.ends_with("n’t")
@@ -1246,8 +1260,8 @@ fn np_backward(text: &str, toks: &[Tok], lo: usize, verb: usize) -> Option<Range
         return Some(np[0].start..np[0].end);
     }
     if np.iter().all(|t| {
-        lexicon::is_in(lexicon::NOT_PERSON, t.text(text))
-            || lexicon::is_in(lexicon::NP_STOP, t.text(text))
+        lexicon::is_in(&lexicon::NOT_PERSON, t.text(text))
+            || lexicon::is_in(&lexicon::NP_STOP, t.text(text))
     }) {
         return None;
     }

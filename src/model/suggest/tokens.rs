@@ -76,7 +76,7 @@ pub fn tokens(text: &str, range: Range<usize>) -> Vec<Tok> {
         if text[end..].starts_with('.') {
             let word = &text[start..end];
             let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-            if initial || lexicon::is_in(lexicon::TITLES, word) || word.contains('.') {
+            if initial || lexicon::is_in(&lexicon::TITLES, word) || word.contains('.') {
                 end += 1;
                 chars.next();
             }
