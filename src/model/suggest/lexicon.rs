@@ -1209,6 +1209,16 @@ pub static AUXILIARIES: WordSet = WordSet::new(&[
     "bluntly",
     "frankly",
     "candidly",
+    "since",
+    "now",
+    "long",
+    "first",
+    "initially",
+    "earlier",
+    "once",
+    "herself",
+    "himself",
+    "themselves",
 ]);
 
 /// Subject pronouns and what they need from their antecedent.

@@ -758,7 +758,7 @@ impl Context<'_> {
                 && !noun_or_infinitive(text, &toks, i)
                 && (!t.text(text).ends_with("ing") || (i > 0 && toks[i - 1].text(text) == ","))
         }) else {
-            return colon_name(text, &toks);
+            return colon_name(text, &toks, &|w| self.is_known(w));
         };
         let form = toks[verb].text(text);
         // `Ruiz backed the plan, saying "…"`: the speaker is the sentence's subject.
@@ -774,7 +774,7 @@ impl Context<'_> {
         }
         // `Donald Trump: "…"` after other words.
         let Some(np) = np_backward(text, &toks, 0, verb) else {
-            return colon_name(text, &toks);
+            return colon_name(text, &toks, &|w| self.is_known(w));
         };
         Some(Found {
             np,
@@ -950,17 +950,28 @@ fn noun_or_infinitive(text: &str, toks: &[Tok], i: usize) -> bool {
             )
 }
 
-/// `Donald Trump: "…"`: a person's name right before the colon that opens the quote.
-fn colon_name(text: &str, toks: &[Tok]) -> Option<Found> {
+/// `Donald Trump: "…"`: a person's name right before the colon that opens the quote;
+/// else, for a quote a colon opens after a sentence without a speech verb (`Kaine has
+/// adopted the stance: "…"`), the person the sentence is about, its first.
+fn colon_name(text: &str, toks: &[Tok], known: &dyn Fn(&str) -> bool) -> Option<Found> {
     let (colon, before) = toks.split_last()?;
     if colon.text(text) != ":" {
         return None;
     }
     let start = before.len().saturating_sub(5);
-    let run = person_runs(text, &before[start..], &|_| false).pop()?;
-    (run.end == before.last()?.end).then(|| Found {
-        np: run,
-        reason: "a name and a colon before the quote".into(),
+    if let Some(run) = person_runs(text, &before[start..], known).pop()
+        && run.end == before.last()?.end
+    {
+        return Some(Found {
+            np: run,
+            reason: "a name and a colon before the quote".into(),
+            verb_end: None,
+        });
+    }
+    let subject = person_runs(text, before, known).into_iter().next()?;
+    Some(Found {
+        np: subject,
+        reason: "the sentence a colon ends opens the quote".into(),
         verb_end: None,
     })
 }
@@ -1141,7 +1152,7 @@ fn np_backward(text: &str, toks: &[Tok], lo: usize, verb: usize) -> Option<Range
         {
             k -= 1;
         }
-        if k > lo && toks[k - 1].text(text) == "," && j - 1 - k <= 12 {
+        if k > lo && toks[k - 1].text(text) == "," && j - 1 - k <= 20 {
             // "Its transport minister, Ivo Brandt, wrote": the name, not the role.
             let appositive = &toks[k..j - 1];
             let role_before = toks[lo..k - 1]
@@ -1170,6 +1181,12 @@ fn np_backward(text: &str, toks: &[Tok], lo: usize, verb: usize) -> Option<Range
         .find(|&i| toks[i].word && matches!(toks[i].text(text), "who" | "which"))
         && who > lo
         && toks[who..j].iter().all(|t| t.word)
+        // Not "in which Ruiz said": there the subject follows.
+        && toks.get(who + 1).is_some_and(|t| t.lowercase(text))
+        && !matches!(
+            lower(text, toks[who - 1]).as_str(),
+            "in" | "of" | "for" | "with" | "by" | "to" | "from" | "on" | "at" | "during"
+        )
     {
         return np_backward(text, toks, lo, who);
     }
@@ -1207,11 +1224,6 @@ fn np_backward(text: &str, toks: &[Tok], lo: usize, verb: usize) -> Option<Range
             && lexicon::speech_verb(&w).is_some()
             && !noun_or_infinitive(text, toks, s - 1));
         if boundary {
-            // "a White House official who spoke anonymously said": the subject is
-            // before the relative clause.
-            if matches!(w.as_str(), "who" | "which") && s - 1 > lo {
-                return np_backward(text, toks, lo, s - 1);
-            }
             break;
         }
         s -= 1;
