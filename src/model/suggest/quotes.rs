@@ -1515,6 +1515,21 @@ mod tests {
                 "An official who asked not to be named said: “The vote is lost.”",
                 "An official",
             ),
+            // Adverbs between the subject and the verb.
+            (
+                "Ana Ruiz has since apologized for the delay: “We were wrong.”",
+                "Ana Ruiz",
+            ),
+            // After "in which" the subject follows.
+            (
+                "Video of a dinner in which Ana Ruiz said: “The bridge is late.”",
+                "Ana Ruiz",
+            ),
+            // A colon after a sentence without a speech verb: its first person.
+            (
+                "Ana Ruiz took a new line on the bridge: “We will wait a year.”",
+                "Ana Ruiz",
+            ),
             // Mixed straight and curly marks.
             (
                 "“We are ready to start the works,\" said Ana Ruiz.",
