@@ -1221,6 +1221,13 @@ pub static AUXILIARIES: WordSet = WordSet::new(&[
     "themselves",
 ]);
 
+/// Articles, possessives and demonstratives: a speech-verb word after one is a noun
+/// (`the report`), and a speaker's noun phrase may start with one (`the mayor`).
+pub static DETERMINERS: WordSet = WordSet::new(&[
+    "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "that", "these",
+    "those",
+]);
+
 /// Subject pronouns and what they need from their antecedent.
 pub fn pronoun(word: &str) -> Option<Gender> {
     match word.to_lowercase().as_str() {

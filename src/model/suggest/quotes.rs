@@ -927,27 +927,11 @@ fn noun_or_infinitive(text: &str, toks: &[Tok], i: usize) -> bool {
     possessive
         || i > 0
             && toks[i - 1].word
-            && matches!(
-                lower(text, toks[i - 1]).as_str(),
-                "to" | "the"
-                    | "a"
-                    | "an"
-                    | "his"
-                    | "her"
-                    | "their"
-                    | "its"
-                    | "our"
-                    | "my"
-                    | "your"
-                    | "this"
-                    | "that"
-                    | "these"
-                    | "those"
-                    | "of"
-                    | "in"
-                    | "for"
-                    | "with"
-            )
+            && (lexicon::is_in(&lexicon::DETERMINERS, toks[i - 1].text(text))
+                || matches!(
+                    lower(text, toks[i - 1]).as_str(),
+                    "to" | "of" | "in" | "for" | "with"
+                ))
 }
 
 /// `Donald Trump: "…"`: a person's name right before the colon that opens the quote;
@@ -1280,26 +1264,20 @@ fn np_backward(text: &str, toks: &[Tok], lo: usize, verb: usize) -> Option<Range
     // Leading lower-case words that are not part of a noun phrase ("then Ruiz said").
     while s + 1 < end && toks[s].lowercase(text) && {
         let w = lower(text, toks[s]);
-        !matches!(
-            w.as_str(),
-            "the"
-                | "a"
-                | "an"
-                | "his"
-                | "her"
-                | "their"
-                | "its"
-                | "our"
-                | "one"
-                | "two"
-                | "three"
-                | "several"
-                | "many"
-                | "some"
-                | "other"
-                | "another"
-                | "local"
-        ) && !toks[s + 1..end].iter().all(|t| t.lowercase(text))
+        !lexicon::is_in(&lexicon::DETERMINERS, &w)
+            && !matches!(
+                w.as_str(),
+                "one"
+                    | "two"
+                    | "three"
+                    | "several"
+                    | "many"
+                    | "some"
+                    | "other"
+                    | "another"
+                    | "local"
+            )
+            && !toks[s + 1..end].iter().all(|t| t.lowercase(text))
     } {
         s += 1;
     }
