@@ -338,9 +338,21 @@ pub fn quotes(text: &str, sentences: &[Range<usize>]) -> Vec<Quote> {
                         format!("continues the quotes of {}", speaker.name),
                     )
                 }
-                _ if words >= 8 => (None, 0.6, "quotation with no speaker found".into()),
-                _ if words >= 4 => (None, 0.4, "short quotation with no speaker".into()),
-                _ => continue,
+                _ => {
+                    // No attribution: the person the text was just about, if any, as a
+                    // guess the person checks (scored lower).
+                    let guess = ctx.antecedent(raw.open, Gender::Any, &out);
+                    match (guess, words) {
+                        (Some(g), 4..) => {
+                            let reason =
+                                format!("no attribution; the person just named, {}", g.name);
+                            (Some(g), if words >= 8 { 0.6 } else { 0.4 }, reason)
+                        }
+                        (_, 8..) => (None, 0.6, "quotation with no speaker found".into()),
+                        (_, 4..) => (None, 0.4, "short quotation with no speaker".into()),
+                        _ => continue,
+                    }
+                }
             },
         };
         if let Some(s) = &speaker {
@@ -1526,6 +1538,21 @@ mod tests {
         // A noun that looks like a speech verb is no attribution.
         let all = found("“We are ready to start the works,” the judge’s remarks went on.");
         assert!(all.iter().all(|q| q.1.is_none()), "{all:?}");
+    }
+
+    #[test]
+    fn a_quote_without_attribution_guesses_the_person_just_named_with_a_lower_score() {
+        let text = "Ana Ruiz spoke to the crowd for an hour.\n\n\
+                    “We will build the bridge and the harbour this year, whatever it costs.”";
+        let s = sentences(text);
+        let all = quotes(text, &s);
+        assert_eq!(all.len(), 1);
+        let speaker = all[0].speaker.as_ref().expect("a guess");
+        assert_eq!(speaker.name, "Ana Ruiz");
+        assert!(all[0].score < 0.7 && all[0].reason.contains("no attribution"));
+        // With nobody named before, no guess.
+        let text = "“We will build the bridge and the harbour this year, whatever it costs.”";
+        assert!(quotes(text, &sentences(text))[0].speaker.is_none());
     }
 
     #[test]
