@@ -70,7 +70,7 @@ impl GlossApp {
                     claims: true,
                     spoilers: true,
                 };
-                let drafts = crate::model::suggestion::drafts_for(text.as_str(), all);
+                let drafts = crate::model::suggestion::drafts_for(&text, all);
                 let _ = sender.send(crate::model::suggestion::above(
                     drafts,
                     crate::model::suggestion::REVIEW_MIN_SCORE,

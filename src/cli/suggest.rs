@@ -66,8 +66,7 @@ pub(super) fn run(options: &Options<'_>) -> anyhow::Result<ExitCode> {
         .documents
         .iter()
         .map(|d| {
-            let drafts =
-                crate::model::suggestion::drafts_for(d.article.text.as_str(), options.kinds);
+            let drafts = crate::model::suggestion::drafts_for(&d.article.text, options.kinds);
             (d.article.id.clone(), above(drafts, min_score))
         })
         .collect();

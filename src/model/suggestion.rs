@@ -256,16 +256,42 @@ pub const REVIEW_MIN_SCORE: f32 = 0.5;
 /// renumbered.
 pub fn above(drafts: Vec<Draft>, min_score: f32) -> Vec<Draft> {
     let keep: Vec<bool> = drafts.iter().map(|d| d.score >= min_score).collect();
+    kept(drafts, &keep)
+}
+
+/// Drafts with their spans snapped as annotations are (grapheme clusters whole,
+/// surrounding whitespace out); a draft with nothing left is dropped, links renumbered.
+pub fn snapped(text: &Text, drafts: Vec<Draft>) -> Vec<Draft> {
+    let spans: Vec<Option<Range<usize>>> = drafts
+        .iter()
+        .map(|d| snap_span(text, d.span.clone()).ok())
+        .collect();
+    let keep: Vec<bool> = spans.iter().map(Option::is_some).collect();
+    let drafts = drafts
+        .into_iter()
+        .zip(spans)
+        .map(|(mut d, span)| {
+            if let Some(span) = span {
+                d.span = span;
+            }
+            d
+        })
+        .collect();
+    kept(drafts, &keep)
+}
+
+/// The drafts whose `keep` is true; links to the others dropped, the rest renumbered.
+fn kept(drafts: Vec<Draft>, keep: &[bool]) -> Vec<Draft> {
     let mut new_index = Vec::with_capacity(drafts.len());
     let mut n = 0usize;
-    for &k in &keep {
+    for &k in keep {
         new_index.push(k.then_some(n));
         n += usize::from(k);
     }
     drafts
         .into_iter()
         .zip(keep)
-        .filter(|(_, k)| *k)
+        .filter(|(_, k)| **k)
         .map(|(mut d, _)| {
             d.links = d
                 .links
@@ -277,9 +303,9 @@ pub fn above(drafts: Vec<Draft>, min_score: f32) -> Vec<Draft> {
         .collect()
 }
 
-/// The engine's suggestions for `text`, as drafts.
-pub fn drafts_for(text: &str, kinds: Kinds) -> Vec<Draft> {
-    super::suggest::suggest(text, kinds)
+/// The engine's suggestions for `text`, as drafts with snapped spans.
+pub fn drafts_for(text: &Text, kinds: Kinds) -> Vec<Draft> {
+    snapped(text, super::suggest::suggest(text.as_str(), kinds))
 }
 
 /// Builders for suggestion edits; they read the session and change nothing but id
@@ -493,6 +519,47 @@ mod tests {
     use crate::model::{Article, History};
 
     const TEXT: &str = "\"We are ready,\" Maria Lopez said. Sales rose 40% in May.";
+
+    #[test]
+    fn the_engines_spans_are_snapped_like_annotations_and_links_follow() {
+        // A combining mark after the closing quote belongs to its grapheme: the span grows.
+        let text = Text::new("Ana Ruiz said: “We are ready to start,”\u{301} and left.");
+        let drafts = drafts_for(
+            &text,
+            Kinds {
+                quotes: true,
+                claims: false,
+                spoilers: false,
+            },
+        );
+        let quote = drafts.iter().find(|d| d.label == "quote").unwrap();
+        assert_eq!(
+            text.slice(quote.span.clone()).unwrap(),
+            "“We are ready to start,”\u{301}"
+        );
+        let (_, to) = &quote.links[0];
+        assert_eq!(text.slice(drafts[*to].span.clone()).unwrap(), "Ana Ruiz");
+        // Left-out drafts take their links with them; the others are renumbered.
+        let d = |label: &str, span: Range<usize>, links: Vec<(String, usize)>| Draft {
+            label: label.into(),
+            span,
+            score: 0.9,
+            reason: String::new(),
+            attributes: BTreeMap::new(),
+            links,
+        };
+        let text = Text::new("ab   cd");
+        let out = snapped(
+            &text,
+            vec![
+                d("quote", 2..5, vec![]),
+                d("quote", 0..2, vec![("speaker".into(), 2)]),
+                d("source", 5..7, vec![]),
+            ],
+        );
+        assert_eq!(out.len(), 2, "the whitespace-only draft is dropped");
+        assert_eq!(out[0].links, vec![("speaker".to_owned(), 1)]);
+    }
 
     fn session() -> Session {
         let mut s = Session::new();
