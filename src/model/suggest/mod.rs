@@ -143,7 +143,7 @@ fn sentences_in_parallel(text: &str) -> Vec<Range<usize>> {
     let middle = text.len() / 2;
     let cut = (text.len() >= PARALLEL_FROM)
         .then(|| {
-            let from = (middle..text.len()).find(|&b| text.is_char_boundary(b))?;
+            let from = tokens::ceil_boundary(text, middle);
             text[from..].find("\n\n").map(|n| from + n + 1)
         })
         .flatten();

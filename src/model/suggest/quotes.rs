@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::lexicon::{self, Gender};
-use super::tokens::{Tok, lower, tokens};
+use super::tokens::{Tok, ceil_boundary, floor_boundary, lower, tokens};
 
 /// A quotation found in the text.
 #[derive(Clone, Debug, PartialEq)]
@@ -537,24 +537,11 @@ fn is_title_or_term(text: &str, raw: &Raw) -> bool {
         .unwrap_or("");
     let names_a_work = before.ends_with("'s")
         || before.ends_with("’s")
+        || lexicon::is_in(&lexicon::PREPOSITIONS, before)
+        || lexicon::is_in(&lexicon::DETERMINERS, before)
         || matches!(
             before.to_lowercase().as_str(),
-            "on" | "of"
-                | "in"
-                | "at"
-                | "the"
-                | "a"
-                | "an"
-                | "its"
-                | "his"
-                | "her"
-                | "their"
-                | "to"
-                | "for"
-                | "from"
-                | "by"
-                | "with"
-                | "called"
+            "called"
                 | "named"
                 | "titled"
                 | "dubbed"
@@ -653,10 +640,7 @@ impl Context<'_> {
             return None;
         }
         // The verb comes early: `Trump added during an interview on …`.
-        let end = (s.start..=s.end.min(s.start + 200))
-            .rev()
-            .find(|&b| self.text.is_char_boundary(b))
-            .unwrap_or(s.start);
+        let end = floor_boundary(self.text, s.end.min(s.start + 200));
         let toks = tokens(self.text, s.start..end);
         self.attribution_after(&toks[..toks.len().min(8)], "in the next sentence")
     }
@@ -726,9 +710,7 @@ impl Context<'_> {
         let sentence = self.sentence_at(raw.open)?;
         // Looked at up to 400 bytes back (a "sentence" of a text with no punctuation can
         // be the whole text).
-        let near = (raw.open.saturating_sub(400)..raw.open)
-            .find(|&b| text.is_char_boundary(b))
-            .unwrap_or(raw.open);
+        let near = ceil_boundary(text, raw.open.saturating_sub(400));
         let mut start = sentence.start.max(prev_end).max(near);
         if start >= raw.open {
             // "Ana Ruiz said:" on its own line before the quote's paragraph.
@@ -856,8 +838,7 @@ impl Context<'_> {
     /// pronoun; earlier speakers count as named persons.
     fn antecedent(&self, at: usize, gender: Gender, earlier: &[Quote]) -> Option<Speaker> {
         let text = self.text;
-        let from = at.saturating_sub(1500);
-        let from = (from..at).find(|&b| text.is_char_boundary(b)).unwrap_or(at);
+        let from = ceil_boundary(text, at.saturating_sub(1500));
         let mut best: Option<Speaker> = None;
         // From the quote backwards: the first sentence naming someone decides.
         let window: Vec<Range<usize>> = self.sentences_between(from, at).cloned().collect();
@@ -871,34 +852,24 @@ impl Context<'_> {
                 if self.is_quoted(&span) {
                     continue;
                 }
-                let titles = &toks;
-                let title_gender = titles
-                    .iter()
-                    .filter(|t| t.start >= span.start.saturating_sub(12) && t.end <= span.end)
-                    .find_map(|t| {
-                        let w = t.text(text);
-                        if lexicon::is_in(&lexicon::MALE_TITLES, w) {
-                            Some(Gender::Male)
-                        } else if lexicon::is_in(&lexicon::FEMALE_TITLES, w) {
-                            Some(Gender::Female)
-                        } else {
-                            None
-                        }
-                    });
-                // No title: a common given name may say it.
+                // A title says the gender (Mrs Ruiz); else a common given name may.
                 let full = self.fullest(&strip_titles(&text[span.clone()]));
-                let title_gender = title_gender.or_else(|| {
-                    let first = full.split_whitespace().next()?;
-                    if lexicon::is_in(&lexicon::FEMALE_NAMES, first) {
-                        Some(Gender::Female)
-                    } else if lexicon::is_in(&lexicon::MALE_NAMES, first) {
-                        Some(Gender::Male)
-                    } else {
-                        None
-                    }
-                });
+                let named_gender = toks
+                    .iter()
+                    .filter(|t| t.start >= span.start && t.end <= span.end)
+                    .find_map(|t| {
+                        lexicon::gender_of(
+                            t.text(text),
+                            &lexicon::MALE_TITLES,
+                            &lexicon::FEMALE_TITLES,
+                        )
+                    })
+                    .or_else(|| {
+                        let first = full.split_whitespace().next()?;
+                        lexicon::gender_of(first, &lexicon::MALE_NAMES, &lexicon::FEMALE_NAMES)
+                    });
                 let agrees = !matches!(
-                    (gender, title_gender),
+                    (gender, named_gender),
                     (Gender::Male, Some(Gender::Female)) | (Gender::Female, Some(Gender::Male))
                 );
                 if agrees {
@@ -941,10 +912,7 @@ fn noun_or_infinitive(text: &str, toks: &[Tok], i: usize) -> bool {
         || i > 0
             && toks[i - 1].word
             && (lexicon::is_in(&lexicon::DETERMINERS, toks[i - 1].text(text))
-                || matches!(
-                    lower(text, toks[i - 1]).as_str(),
-                    "to" | "of" | "in" | "for" | "with"
-                ))
+                || lexicon::is_in(&lexicon::PREPOSITIONS, toks[i - 1].text(text)))
 }
 
 /// `Donald Trump: "…"`: a person's name right before the colon that opens the quote;
@@ -971,14 +939,6 @@ fn colon_name(text: &str, toks: &[Tok], known: &dyn Fn(&str) -> bool) -> Option<
         reason: "the sentence a colon ends opens the quote".into(),
         verb_end: None,
     })
-}
-
-/// The char boundary at or before `at` (the text's end when past it).
-fn floor_boundary(text: &str, at: usize) -> usize {
-    (0..=at.min(text.len()))
-        .rev()
-        .find(|&b| text.is_char_boundary(b))
-        .unwrap_or(0)
 }
 
 /// A capitalised word that can be part of a name (not a title, not a capitalised
@@ -1180,10 +1140,7 @@ fn np_backward(text: &str, toks: &[Tok], lo: usize, verb: usize) -> Option<Range
         && toks[who..j].iter().all(|t| t.word)
         // Not "in which Ruiz said": there the subject follows.
         && toks.get(who + 1).is_some_and(|t| t.lowercase(text))
-        && !matches!(
-            lower(text, toks[who - 1]).as_str(),
-            "in" | "of" | "for" | "with" | "by" | "to" | "from" | "on" | "at" | "during"
-        )
+        && !lexicon::is_in(&lexicon::PREPOSITIONS, toks[who - 1].text(text))
     {
         return np_backward(text, toks, lo, who);
     }
@@ -1247,21 +1204,7 @@ fn np_backward(text: &str, toks: &[Tok], lo: usize, verb: usize) -> Option<Range
             || first.ends_with("ing")
             || first.ends_with("n't")
             || first.ends_with("n’t")
-            || matches!(
-                first.as_str(),
-                "for"
-                    | "of"
-                    | "to"
-                    | "in"
-                    | "on"
-                    | "at"
-                    | "by"
-                    | "with"
-                    | "from"
-                    | "about"
-                    | "into"
-                    | "than"
-            ))
+            || lexicon::is_in(&lexicon::PREPOSITIONS, &first))
     {
         return None;
     }

@@ -10,6 +10,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::lexicon::WordSet;
+
 /// A spoiler found in the text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Spoiler {
@@ -21,33 +23,32 @@ pub struct Spoiler {
     pub reason: String,
 }
 
-/// The patterns use ASCII word boundaries: a Unicode `\b` would keep the regex crate
-/// from its fast engines on text with non-ASCII letters (a 10 MB article went from
-/// ~1 s to ~10 ms).
-#[allow(clippy::expect_used)] // a constant pattern, covered by the tests
+/// The regex in `cell`, compiled from `pattern` on first use.
+#[allow(clippy::expect_used)] // constant patterns, each used by the tests
+fn compiled(cell: &'static OnceLock<Regex>, pattern: impl FnOnce() -> String) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(&pattern()).expect("a constant pattern is valid"))
+}
+
+/// A spoiler warning. The patterns use ASCII word boundaries: a Unicode `\b` would
+/// keep the regex crate from its fast engines on text with non-ASCII letters (a 10 MB
+/// article went from ~1 s to ~10 ms).
 fn warning() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"(?i)(?-u:\b)(?:spoilers?[ \t]+(?:ahead|alert|warning|below|follow|inside)|spoiler[ \t]*alert|(?:warning|caution|note)[ \t]*[:\-–—!]?[ \t]*(?:(?:major|minor|heavy|some|full)[ \t]+)?spoilers?|(?:major|minor|heavy|full|massive|mild)[ \t]+spoilers?|contains?[ \t]+(?:major[ \t]+)?spoilers?|spoilers?[ \t]+for(?-u:\b))",
-        )
-        .expect("the spoiler warning pattern is valid")
+    compiled(&RE, || {
+        r"(?i)(?-u:\b)(?:spoilers?[ \t]+(?:ahead|alert|warning|below|follow|inside)|spoiler[ \t]*alert|(?:warning|caution|note)[ \t]*[:\-–—!]?[ \t]*(?:(?:major|minor|heavy|some|full)[ \t]+)?spoilers?|(?:major|minor|heavy|full|massive|mild)[ \t]+spoilers?|contains?[ \t]+(?:major[ \t]+)?spoilers?|spoilers?[ \t]+for(?-u:\b))".into()
     })
 }
 
-#[allow(clippy::expect_used)] // a constant pattern, covered by the tests
+/// The end of a warned passage (`End of spoilers`).
 fn end_marker() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"(?i)(?:(?-u:\b)end[ \t]+(?:of[ \t]+)?spoilers?(?-u:\b)|(?-u:\b)spoilers?[ \t]+(?:end|over|ended)(?-u:\b)|\[/spoilers?\]|</spoilers?>|(?-u:\b)spoiler[- ]free[ \t]+from[ \t]+here(?-u:\b)|(?-u:\b)no[ \t]+more[ \t]+spoilers(?-u:\b))",
-        )
-        .expect("the end marker pattern is valid")
+    compiled(&RE, || {
+        r"(?i)(?:(?-u:\b)end[ \t]+(?:of[ \t]+)?spoilers?(?-u:\b)|(?-u:\b)spoilers?[ \t]+(?:end|over|ended)(?-u:\b)|\[/spoilers?\]|</spoilers?>|(?-u:\b)spoiler[- ]free[ \t]+from[ \t]+here(?-u:\b)|(?-u:\b)no[ \t]+more[ \t]+spoilers(?-u:\b))".into()
     })
 }
 
 /// Words saying the text is about a story.
-const STORY: &[&str] = &[
+static STORY: WordSet = WordSet::new(&[
     "film",
     "movie",
     "series",
@@ -84,7 +85,7 @@ const STORY: &[&str] = &[
     "trilogy",
     "ending",
     "cliffhanger",
-];
+]);
 
 /// Plot outcomes: (phrase, weight).
 const OUTCOMES: &[(&str, f32)] = &[
@@ -147,16 +148,14 @@ const OUTCOMES: &[(&str, f32)] = &[
 ];
 
 /// Any outcome phrase, case-insensitive, as one regex.
-#[allow(clippy::expect_used)] // built from constant phrases, covered by the tests
 fn outcome_finder() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
+    compiled(&RE, || {
         let phrases: Vec<String> = OUTCOMES
             .iter()
             .map(|(p, _)| regex::escape(p.trim()))
             .collect();
-        Regex::new(&format!("(?i)(?:{})", phrases.join("|")))
-            .expect("the outcome phrases make a valid pattern")
+        format!("(?i)(?:{})", phrases.join("|"))
     })
 }
 
@@ -268,16 +267,10 @@ pub fn spoilers(text: &str, sentences: &[Range<usize>]) -> Vec<Spoiler> {
 fn about_a_story(text: &str) -> bool {
     let mut count = 0;
     for word in text.split(|c: char| !c.is_alphanumeric()) {
-        if word.len() >= 4 && word.len() <= 12 {
-            let mut buf = [0u8; 12];
-            let bytes = &mut buf[..word.len()];
-            bytes.copy_from_slice(word.as_bytes());
-            bytes.make_ascii_lowercase();
-            if std::str::from_utf8(bytes).is_ok_and(|w| STORY.contains(&w)) {
-                count += 1;
-                if count >= 3 {
-                    return true;
-                }
+        if (3..=12).contains(&word.len()) && STORY.contains(word) {
+            count += 1;
+            if count >= 3 {
+                return true;
             }
         }
     }

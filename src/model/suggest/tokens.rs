@@ -90,6 +90,22 @@ pub fn tokens(text: &str, range: Range<usize>) -> Vec<Tok> {
     out
 }
 
+/// The char boundary at or before `at` (the text's end when past it): where a window
+/// counted in bytes may be cut.
+pub fn floor_boundary(text: &str, at: usize) -> usize {
+    (0..=at.min(text.len()))
+        .rev()
+        .find(|&b| text.is_char_boundary(b))
+        .unwrap_or(0)
+}
+
+/// The char boundary at or after `at` (the text's end when past it).
+pub fn ceil_boundary(text: &str, at: usize) -> usize {
+    (at.min(text.len())..=text.len())
+        .find(|&b| text.is_char_boundary(b))
+        .unwrap_or(text.len())
+}
+
 /// The word's text without a trailing full stop, lower-cased.
 pub fn lower(text: &str, tok: Tok) -> String {
     tok.text(text).trim_end_matches('.').to_lowercase()
