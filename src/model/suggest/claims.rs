@@ -82,6 +82,7 @@ const WORDS: &[(&str, f32, &str)] = &[
     ("best", 0.3, "a superlative"),
     ("record", 0.6, "a record"),
     ("first", 0.3, "a first"),
+    ("ever", 0.2, "a record"),
     ("only", 0.2, "an absolute"),
     ("never", 0.3, "an absolute"),
     ("every", 0.2, "an absolute"),
@@ -218,7 +219,6 @@ const PHRASES: &[(&str, f32, &str)] = &[
     ("the first", 0.4, "a first"),
     ("the only", 0.3, "an absolute"),
     ("in history", 0.5, "a record"),
-    ("ever", 0.2, "a record"),
     ("found that", 0.6, "a finding"),
     ("shows that", 0.5, "a finding"),
     ("showed that", 0.5, "a finding"),
@@ -247,14 +247,9 @@ fn word_weights() -> &'static HashMap<&'static str, (f32, &'static str)> {
 
 /// How check-worthy `sentence` is.
 pub fn score(sentence: &str) -> ClaimScore {
-    let mut total = BIAS;
-    let mut cues: Vec<(f32, &'static str)> = Vec::new();
-    let mut add = |weight: f32, cue: &'static str, cues: &mut Vec<(f32, &'static str)>| {
-        total += weight;
-        if weight > 0.0 && !cue.is_empty() {
-            cues.push((weight, cue));
-        }
-    };
+    // Every cue found, with its weight; the score is the logistic of their sum.
+    let mut parts: Vec<(f32, &'static str)> = Vec::new();
+    let mut add = |weight: f32, cue: &'static str| parts.push((weight, cue));
     let lowered = sentence.to_lowercase();
     let words: Vec<&str> = lowered
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
@@ -275,19 +270,19 @@ pub fn score(sentence: &str) -> ClaimScore {
         })
         .count();
     if numbers > years {
-        add(1.3, "a figure", &mut cues);
+        add(1.3, "a figure");
         if numbers - years > 1 {
-            add(0.4, "several figures", &mut cues);
+            add(0.4, "several figures");
         }
     }
     if years > 0 {
-        add(0.5, "a date", &mut cues);
+        add(0.5, "a date");
     }
     if sentence.contains('%') {
-        add(1.1, "a percentage", &mut cues);
+        add(1.1, "a percentage");
     }
     if sentence.contains(['$', '€', '£', '¥', '₹']) {
-        add(1.0, "money", &mut cues);
+        add(1.0, "money");
     }
     // Words, each at most once.
     let weights = word_weights();
@@ -307,12 +302,12 @@ pub fn score(sentence: &str) -> ClaimScore {
             } else {
                 weight
             };
-            add(weight, cue, &mut cues);
+            add(weight, cue);
         }
     }
     for &(phrase, weight, cue) in PHRASES {
-        if lowered.contains(phrase) {
-            add(weight, cue, &mut cues);
+        if contains_words(&lowered, phrase) {
+            add(weight, cue);
         }
     }
     // Superlatives in -est and comparatives in -er than are caught above by "than" and
@@ -323,36 +318,48 @@ pub fn score(sentence: &str) -> ClaimScore {
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .count();
     if names > 0 {
-        add(0.2 + 0.1 * (names.min(3) as f32), "names", &mut cues);
+        add(0.2 + 0.1 * (names.min(3) as f32), "names");
     }
     // Shape.
     let trimmed = sentence.trim_end_matches(['"', '”', '’', '\'', ')', ' ']);
     if trimmed.ends_with('?') {
-        add(-1.6, "", &mut cues);
+        add(-1.6, "");
     }
     if trimmed.ends_with('!') {
-        add(-0.4, "", &mut cues);
+        add(-0.4, "");
     }
     if count < 6 {
-        add(-1.2, "", &mut cues);
+        add(-1.2, "");
     } else {
-        add(0.6 * (count.min(30) as f32 / 30.0), "", &mut cues);
+        add(0.6 * (count.min(30) as f32 / 30.0), "");
     }
     if words.first().is_some_and(|w| matches!(*w, "i" | "we")) {
-        add(-0.2, "", &mut cues);
+        add(-0.2, "");
     }
-    cues.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut names: Vec<&'static str> = Vec::new();
-    for (_, cue) in cues {
-        if !names.contains(&cue) {
-            names.push(cue);
+    let total = BIAS + parts.iter().map(|(w, _)| w).sum::<f32>();
+    // The strongest positive cues, each named once, for the reason.
+    parts.retain(|(w, cue)| *w > 0.0 && !cue.is_empty());
+    parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut cues: Vec<&'static str> = Vec::new();
+    for (_, cue) in parts {
+        if !cues.contains(&cue) {
+            cues.push(cue);
         }
     }
-    names.truncate(3);
+    cues.truncate(3);
     ClaimScore {
         score: 1.0 / (1.0 + (-total).exp()),
-        cues: names,
+        cues,
     }
+}
+
+/// True when `phrase` stands in `text` as whole words (`ever` is not in `however`).
+fn contains_words(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + phrase.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 #[cfg(test)]
@@ -400,6 +407,17 @@ mod tests {
         ] {
             assert!(s(not) < 0.3 && s(not) < claim, "{not}: {}", s(not));
         }
+    }
+
+    #[test]
+    fn phrases_count_only_as_whole_words() {
+        // "ever" is not in "however" or "every", "i will" not in "Hawaii will".
+        let plain = score("However, every boat in Hawaii will sail on Sunday morning.");
+        assert!(!plain.cues.contains(&"a record"), "{plain:?}");
+        let record = score("It is the tallest tower ever built on the island, they say.");
+        assert!(record.cues.contains(&"a record"), "{record:?}");
+        assert!(contains_words("the best ever.", "ever") && !contains_words("however", "ever"));
+        assert!(score("Hawaii will host the games.").score > score("I will host the games.").score);
     }
 
     #[test]
