@@ -3,7 +3,7 @@
 
 use egui::{RichText, Ui};
 
-use super::shorten;
+use super::{quoted, shorten};
 use crate::app::command::Command;
 use crate::app::curation::{Figures, annotator_color};
 use crate::model::curation::Item;
@@ -126,7 +126,7 @@ pub fn curation_ui(ui: &mut Ui, view: &CurationView<'_>, commands: &mut Vec<Comm
             ui.weak("    no span");
         }
         for a in version {
-            let mut line = format!("    {}: “{}”", label_name(&a.label), shorten(&a.text, 60));
+            let mut line = format!("    {}: {}", label_name(&a.label), quoted(&a.text, 60));
             for (key, value) in a.attributes.iter().filter(|(_, v)| !v.is_empty()) {
                 line.push_str(&format!(" · {key}: {value}"));
             }

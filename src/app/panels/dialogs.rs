@@ -163,7 +163,7 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, commands: &mut Vec<Co
                             c.orphans.len()
                         ));
                         for quote in c.orphans.iter().take(5) {
-                            ui.weak(format!("orphan: “{}”", super::shorten(quote, 60)));
+                            ui.weak(format!("orphan: {}", super::quoted(quote, 60)));
                         }
                     }
                 });

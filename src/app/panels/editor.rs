@@ -3,7 +3,7 @@
 
 use egui::Ui;
 
-use super::{label_color, shorten};
+use super::{label_color, quoted};
 use crate::app::command::Command;
 use crate::model::{Annotation, Label};
 
@@ -63,7 +63,7 @@ pub fn editor_ui(
             "Orphan: the article changed and this quote could not be found again.",
         );
     }
-    ui.label(egui::RichText::new(format!("“{}”", shorten(&annotation.text, 240))).italics());
+    ui.label(egui::RichText::new(quoted(&annotation.text, 240)).italics());
     ui.horizontal(|ui| {
         ui.weak(format!(
             "chars {}–{} ({} chars)",

@@ -4,7 +4,7 @@
 
 use egui::{Color32, RichText, Ui};
 
-use super::shorten;
+use super::{quoted, shorten};
 use crate::app::command::Command;
 use crate::app::relations::{LinkRow, RelationCommand};
 use crate::model::Session;
@@ -50,8 +50,8 @@ pub fn links_ui(
         };
         let orphan = if row.span.is_none() { " (orphan)" } else { "" };
         let summary = format!(
-            "{name} {direction} {label} “{}”{orphan}{place}",
-            shorten(&row.text, 40)
+            "{name} {direction} {label} {}{orphan}{place}",
+            quoted(&row.text, 40)
         );
         // Buttons first, from the right, so a long summary is cut rather than widening
         // the panel.

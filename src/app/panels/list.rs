@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use egui::{Color32, Sense, Ui, vec2};
 
-use super::{label_color, shorten};
+use super::{label_color, quoted, shorten};
 use crate::app::command::Command;
 use crate::app::relations::RelationCommand;
 use crate::model::{AnnotationId, Document, Label, LabelCounts};
@@ -158,9 +158,9 @@ pub fn list_ui(
                 );
                 let name = label.map_or(a.label.as_str(), |l| l.name.as_str());
                 let first = if a.orphan {
-                    format!("ORPHAN {name}: “{}”", shorten(&a.text, 60))
+                    format!("ORPHAN {name}: {}", quoted(&a.text, 60))
                 } else {
-                    quoted(name, &shorten(&a.text, 60))
+                    format!("{name}: {}", quoted(&a.text, 60))
                 };
                 // A quote's speaker, a claim's status (every attribute with a value),
                 // then the note.
@@ -202,13 +202,4 @@ pub fn list_ui(
                 }
             }
         });
-}
-
-/// `Label: “text”`, without doubling the marks of a text that brings its own.
-fn quoted(name: &str, text: &str) -> String {
-    if text.starts_with(['“', '"', '«', '»', '„', '‘', '\'', '「']) {
-        format!("{name}: {text}")
-    } else {
-        format!("{name}: “{text}”")
-    }
 }

@@ -41,6 +41,17 @@ pub fn shorten(s: &str, max: usize) -> String {
     out
 }
 
+/// At most `max` chars of `s` between quotation marks, unless it brings its own (a
+/// quote annotated with its marks is not shown as `““…””`).
+pub fn quoted(s: &str, max: usize) -> String {
+    let short = shorten(s, max);
+    if short.starts_with(['“', '"', '«', '»', '„', '‘', '\'', '「']) {
+        short
+    } else {
+        format!("“{short}”")
+    }
+}
+
 /// The value of an attribute with a spec: a choice box when the spec lists choices, a
 /// text field otherwise. Returns the new value when the person changed it. `salt` tells
 /// the widgets of different owners apart; `label` names them for accessibility.
@@ -76,4 +87,17 @@ pub fn attribute_value_ui(
         .response
         .labelled_by(label);
     picked
+}
+
+#[cfg(test)]
+mod quoted_tests {
+    use super::quoted;
+
+    #[test]
+    fn a_text_is_quoted_once() {
+        assert_eq!(quoted("the new bridge", 60), "“the new bridge”");
+        assert_eq!(quoted("“We are ready,” she said", 60), "“We are ready,” she said");
+        assert_eq!(quoted("\"Ready\"", 60), "\"Ready\"");
+        assert_eq!(quoted("a long\nline of text", 6), "“a long…”");
+    }
 }

@@ -5,7 +5,7 @@
 
 use egui::{RichText, Ui};
 
-use super::shorten;
+use super::{quoted, shorten};
 use crate::app::command::Command;
 use crate::model::Document;
 use crate::model::merge::{CONFLICT, CONFLICT_WITH};
@@ -39,7 +39,7 @@ pub fn review_ui(ui: &mut Ui, doc: &Document, has_selection: bool, commands: &mu
             for a in orphans {
                 ui.horizontal_wrapped(|ui| {
                     let title =
-                        RichText::new(format!("Orphan {}: “{}”", a.label, shorten(&a.text, 50)))
+                        RichText::new(format!("Orphan {}: {}", a.label, quoted(&a.text, 50)))
                             .color(ui.visuals().warn_fg_color);
                     if ui.selectable_label(false, title).clicked() {
                         commands.push(Command::Select(Some(a.id)));
@@ -82,7 +82,7 @@ pub fn review_ui(ui: &mut Ui, doc: &Document, has_selection: bool, commands: &mu
                         .color(ui.visuals().warn_fg_color),
                 );
                 let describe = |x: &crate::model::Annotation| {
-                    let mut s = format!("“{}”", shorten(&x.text, 40));
+                    let mut s = quoted(&x.text, 40);
                     if !x.note.is_empty() {
                         s.push_str(&format!(" · note: {}", shorten(&x.note, 30)));
                     }
@@ -108,13 +108,13 @@ pub fn review_ui(ui: &mut Ui, doc: &Document, has_selection: bool, commands: &mu
                 if ui
                     .selectable_label(
                         false,
-                        format!("Changed {}: “{}”", a.label, shorten(&a.text, 50)),
+                        format!("Changed {}: {}", a.label, quoted(&a.text, 50)),
                     )
                     .clicked()
                 {
                     commands.push(Command::JumpTo(a.id));
                 }
-                ui.weak(format!("    was “{}”", shorten(&old, 60)));
+                ui.weak(format!("    was {}", quoted(&old, 60)));
                 ui.horizontal(|ui| {
                     if ui.button("Accept").clicked() {
                         commands.push(Command::AcceptChanged(a.id));

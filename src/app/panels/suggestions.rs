@@ -4,7 +4,7 @@
 
 use egui::{RichText, Ui};
 
-use super::{label_color, shorten};
+use super::{label_color, quoted};
 use crate::app::command::Command;
 use crate::app::suggestions::SuggestionCommand;
 use crate::model::suggestion::SuggestionId;
@@ -81,13 +81,10 @@ pub fn suggestions_ui(ui: &mut Ui, view: &SuggestionsView<'_>, commands: &mut Ve
                 let label = view.labels.iter().find(|l| l.id == s.label);
                 let color = label.map_or(ui.visuals().text_color(), label_color);
                 let name = label.map_or(s.label.as_str(), |l| l.name.as_str());
-                let text = view
-                    .doc
-                    .article
-                    .text
-                    .slice(s.span())
-                    .map(|t| shorten(t, 70))
-                    .unwrap_or_default();
+                let text = quoted(
+                    view.doc.article.text.slice(s.span()).unwrap_or_default(),
+                    70,
+                );
                 let frame = egui::Frame::new()
                     .inner_margin(egui::Margin::symmetric(6, 3))
                     .corner_radius(3.0)
@@ -102,13 +99,7 @@ pub fn suggestions_ui(ui: &mut Ui, view: &SuggestionsView<'_>, commands: &mut Ve
                         let row = ui.horizontal_wrapped(|ui| {
                             ui.label(RichText::new(name).color(color).strong());
                             ui.weak(format!("{:.2}", s.score.value()));
-                            // A quote brings its own marks.
-                            if text.starts_with(['“', '"', '«', '»', '„', '‘', '\'', '「'])
-                            {
-                                ui.label(text.as_str());
-                            } else {
-                                ui.label(format!("“{text}”"));
-                            }
+                            ui.label(text.as_str());
                         });
                         if let Some(speaker) = s.attributes.get("speaker") {
                             ui.weak(format!("speaker: {speaker}"));
@@ -142,7 +133,7 @@ pub fn suggestions_ui(ui: &mut Ui, view: &SuggestionsView<'_>, commands: &mut Ve
                         egui::WidgetInfo::labeled(
                             egui::Role::Button,
                             true,
-                            format!("Review {name} “{text}”"),
+                            format!("Review {name} {text}"),
                         )
                     });
                     if click.clicked() {
