@@ -1388,6 +1388,15 @@ fn suggest_into_a_session_stores_pending_suggestions_and_never_offers_a_rejected
         "suggestions are not annotations"
     );
     assert!(!doc.pending.suggestions.is_empty());
+    // A session gets what the app would offer for review: nothing under 0.5.
+    assert!(
+        doc.pending
+            .suggestions
+            .iter()
+            .all(|s| s.score.value() >= 0.5),
+        "{:?}",
+        doc.pending.suggestions
+    );
     // Reject one, save, and suggest again into that session.
     let mut session = loaded.session;
     let first = session.documents[0].pending.suggestions[0].clone();

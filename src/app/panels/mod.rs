@@ -96,7 +96,10 @@ mod quoted_tests {
     #[test]
     fn a_text_is_quoted_once() {
         assert_eq!(quoted("the new bridge", 60), "“the new bridge”");
-        assert_eq!(quoted("“We are ready,” she said", 60), "“We are ready,” she said");
+        assert_eq!(
+            quoted("“We are ready,” she said", 60),
+            "“We are ready,” she said"
+        );
         assert_eq!(quoted("\"Ready\"", 60), "\"Ready\"");
         assert_eq!(quoted("a long\nline of text", 6), "“a long…”");
     }
